@@ -1,0 +1,32 @@
+// Builds one esbuild bundle per runtime into dist/. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode', 'onnxruntime-node'],
+  logLevel: 'warning',
+};
+
+/** One entry per runtime; every bundle is self-contained except for vscode and onnxruntime-node. */
+const bundles = [
+  { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/engine-worker.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+];
+
+const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching…');
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

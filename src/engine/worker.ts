@@ -1,0 +1,2 @@
+// Runs in a worker_threads Worker: the only caller of ORT's session.run.
+export {};
