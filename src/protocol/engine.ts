@@ -1,0 +1,47 @@
+// Messages between an engine client (extension host, CLI, notebook kernel) and the engine worker. Types only.
+import type { Tensor } from './tensor';
+
+/** A scalar/string/boolean option, or a tensor option such as `weight` / `pos_weight`. */
+export type OptionValue = number | string | boolean | null | Tensor;
+
+/** One op call, named and parameterised as in PyTorch/TRL (`cross_entropy`, `{ignore_index: -100}`). */
+export interface OpRequest {
+  op: string;
+  inputs: Record<string, Tensor>;
+  options?: Record<string, OptionValue>;
+  /** Compute d(output.sum())/d(each float input). Default true. */
+  grad?: boolean;
+}
+
+/** Result of an op: output, gradients by input name, extra outputs (e.g. `chosen_rewards`). */
+export interface OpResult {
+  output: Tensor;
+  grad: Record<string, Tensor>;
+  extras: Record<string, Tensor>;
+  /** Names of inputs that held NaN/Inf; the op still ran. */
+  nonFinite: string[];
+}
+
+/** host → worker: evaluate one op; reply with a ResultMessage or ErrorMessage of the same id. */
+export interface EvaluateMessage {
+  type: 'evaluate';
+  id: number;
+  request: OpRequest;
+}
+
+/** worker → host: the op's result; tensor buffers are transferred. */
+export interface ResultMessage {
+  type: 'result';
+  id: number;
+  result: OpResult;
+}
+
+/** worker → host: the op was refused or failed; `message` is PyTorch-style and names the bad values. */
+export interface ErrorMessage {
+  type: 'error';
+  id: number;
+  message: string;
+}
+
+export type ToEngineWorker = EvaluateMessage;
+export type FromEngineWorker = ResultMessage | ErrorMessage;
