@@ -1,0 +1,162 @@
+// Elementwise arithmetic with broadcasting, each forward next to its gradient rule.
+import { Value } from './graph';
+import { broadcastShapes, sumToShape } from './shape';
+
+export type Operand = Value | number;
+
+/** Lifts a JS number to a scalar constant of `like`'s dtype. */
+export function lift(x: Operand, like: Value): Value {
+  return typeof x === 'number' ? like.graph.scalar(x, like.dtype) : x;
+}
+
+function binary(opType: string, a: Value, b: Value, rule: (g: Value) => [Value | undefined, Value | undefined]): Value {
+  return a.graph.node({
+    opType,
+    inputs: [a, b],
+    dtype: a.dtype,
+    shape: broadcastShapes(a.shape, b.shape),
+    backward: (g) => {
+      const [ga, gb] = rule(g);
+      return [ga && sumToShape(ga, a.shape), gb && sumToShape(gb, b.shape)];
+    },
+  });
+}
+
+function operands(a: Operand, b: Operand): [Value, Value] {
+  const like = typeof a === 'number' ? (b as Value) : a;
+  return [lift(a, like), lift(b, like)];
+}
+
+export function add(x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return binary('Add', a, b, (g) => [g, g]);
+}
+
+export function sub(x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return binary('Sub', a, b, (g) => [g, neg(g)]);
+}
+
+export function mul(x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return binary('Mul', a, b, (g) => [mul(g, b), mul(g, a)]);
+}
+
+export function div(x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return binary('Div', a, b, (g) => [div(g, b), neg(div(mul(g, a), mul(b, b)))]);
+}
+
+function unary(opType: string, x: Value, rule?: (g: Value, y: Value) => Value): Value {
+  const y: Value = x.graph.node({
+    opType,
+    inputs: [x],
+    dtype: x.dtype,
+    shape: x.shape,
+    backward: rule && ((g) => [rule(g, y)]),
+  });
+  return y;
+}
+
+export function neg(x: Value): Value {
+  return unary('Neg', x, (g) => neg(g));
+}
+
+export function exp(x: Value): Value {
+  return unary('Exp', x, (g, y) => mul(g, y));
+}
+
+export function log(x: Value): Value {
+  return unary('Log', x, (g) => div(g, x));
+}
+
+export function abs(x: Value): Value {
+  return unary('Abs', x, (g) => mul(g, unary('Sign', x)));
+}
+
+export function sqrt(x: Value): Value {
+  return unary('Sqrt', x, (g, y) => div(g, mul(y, 2)));
+}
+
+export function relu(x: Value): Value {
+  return unary('Relu', x, (g) => mul(g, step(x)));
+}
+
+export function sigmoid(x: Value): Value {
+  return unary('Sigmoid', x, (g, y) => mul(g, mul(y, sub(1, y))));
+}
+
+export function tanh(x: Value): Value {
+  return unary('Tanh', x, (g, y) => mul(g, sub(1, mul(y, y))));
+}
+
+/** x ** p for a constant exponent p. */
+export function pow(x: Value, p: number): Value {
+  if (p === 1) return x;
+  if (p === 2) return mul(x, x);
+  return x.graph.node({
+    opType: 'Pow',
+    inputs: [x, x.graph.scalar(p, x.dtype)],
+    dtype: x.dtype,
+    shape: x.shape,
+    backward: (g) => [mul(g, mul(pow(x, p - 1), p))],
+  });
+}
+
+/** 1 where x > 0, else 0, in x's dtype (no gradient). */
+export function step(x: Value): Value {
+  return where(greater(x, 0), x.graph.scalar(1, x.dtype), x.graph.scalar(0, x.dtype));
+}
+
+/** Stable log(1 + exp(x)) = relu(x) + log(1 + exp(-|x|)); exact in float32 and float64. */
+export function softplus(x: Value): Value {
+  return add(relu(x), log(add(exp(neg(abs(x))), 1)));
+}
+
+/** −log σ(z), stable for |z| ≫ 1. */
+export function negLogSigmoid(z: Value): Value {
+  return softplus(neg(z));
+}
+
+function compare(opType: string, x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return a.graph.node({ opType, inputs: [a, b], dtype: 'bool', shape: broadcastShapes(a.shape, b.shape) });
+}
+
+export const equal = (a: Operand, b: Operand): Value => compare('Equal', a, b);
+export const greater = (a: Operand, b: Operand): Value => compare('Greater', a, b);
+export const less = (a: Operand, b: Operand): Value => compare('Less', a, b);
+
+export function not(x: Value): Value {
+  return x.graph.node({ opType: 'Not', inputs: [x], dtype: 'bool', shape: x.shape });
+}
+
+export function and(a: Value, b: Value): Value {
+  return a.graph.node({ opType: 'And', inputs: [a, b], dtype: 'bool', shape: broadcastShapes(a.shape, b.shape) });
+}
+
+/** cond ? a : b, elementwise with broadcasting; the gradient goes to the chosen side. */
+export function where(cond: Value, x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  const shape = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape));
+  return a.graph.node({
+    opType: 'Where',
+    inputs: [cond, a, b],
+    dtype: a.dtype,
+    shape,
+    backward: (g) => {
+      const zero = g.graph.scalar(0, g.dtype);
+      return [undefined, sumToShape(where(cond, g, zero), a.shape), sumToShape(where(cond, zero, g), b.shape)];
+    },
+  });
+}
+
+export function minimum(x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return where(less(b, a), b, a);
+}
+
+export function maximum(x: Operand, y: Operand): Value {
+  const [a, b] = operands(x, y);
+  return where(greater(b, a), b, a);
+}

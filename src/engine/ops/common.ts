@@ -1,0 +1,65 @@
+// Pieces shared by the loss ops: reductions, class-axis layout, class-index checks.
+import type { Tensor } from '../../protocol/tensor';
+import type { Value } from '../graph/graph';
+import { div } from '../graph/math';
+import { sum } from '../graph/nn';
+import { reshape, transpose } from '../graph/shape';
+import { fail, oneOf, shapeText, type Options } from './op';
+
+export const REDUCTIONS = ['none', 'mean', 'sum'] as const;
+export type Reduction = (typeof REDUCTIONS)[number];
+
+export function reduction(options: Options): Reduction {
+  return oneOf(options, 'reduction', REDUCTIONS);
+}
+
+/** Applies 'none' | 'mean' | 'sum' to elementwise losses. */
+export function reduce(loss: Value, how: Reduction): Value {
+  if (how === 'none') return loss;
+  const total = sum(loss);
+  return how === 'sum' ? total : div(total, Math.max(loss.size, 0));
+}
+
+/** [N, C, d1, …] → rows [N·d1·…, C] with the class axis last (PyTorch puts classes on dim 1). */
+export function classRows(x: Value): Value {
+  if (x.shape.length === 2) return x;
+  const rank = x.shape.length;
+  const perm = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+  const moved = transpose(x, perm);
+  return reshape(moved, [x.size / x.shape[1], x.shape[1]]);
+}
+
+/** Input [N, C] or [N, C, d1, …] and class-index target [N] or [N, d1, …]; returns C. */
+export function checkClassTarget(op: string, input: Tensor, target: Tensor): number {
+  if (input.shape.length < 1) fail(`${op}(): input must have at least 1 dimension, got a scalar`);
+  const C = input.shape.length === 1 ? input.shape[0] : input.shape[1];
+  const expected = input.shape.length === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
+  if (target.shape.join() !== expected.join()) {
+    fail(`${op}(): expected target of shape ${shapeText(expected)} for input of shape ${shapeText(input.shape)}, got ${shapeText(target.shape)}`);
+  }
+  if (C === 0) fail(`${op}(): input has 0 classes`);
+  return C;
+}
+
+/** Every label is in [0, C) or equals ignore_index; ORT would silently read the last class for −1. */
+export function checkLabels(target: Tensor, numClasses: number, ignoreIndex: number): void {
+  const data = target.data as BigInt64Array;
+  const ignore = BigInt(ignoreIndex);
+  for (let i = 0; i < data.length; i++) {
+    const y = data[i];
+    if (y === ignore) continue;
+    if (y < 0n || y >= BigInt(numClasses)) fail(`Target ${y} is out of bounds for ${numClasses} classes (ignore_index is ${ignoreIndex})`);
+  }
+}
+
+export function checkSameShape(op: string, a: [string, Tensor], b: [string, Tensor]): void {
+  if (a[1].shape.join() !== b[1].shape.join()) {
+    fail(`${op}(): ${a[0]} of shape ${shapeText(a[1].shape)} and ${b[0]} of shape ${shapeText(b[1].shape)} must have the same shape`);
+  }
+}
+
+export function checkWeight(op: string, weight: Tensor | undefined, numClasses: number): void {
+  if (weight && (weight.shape.length !== 1 || weight.shape[0] !== numClasses)) {
+    fail(`${op}(): weight should be a 1D tensor of ${numClasses} elements (one per class), got shape ${shapeText(weight.shape)}`);
+  }
+}

@@ -1,0 +1,24 @@
+// Every op the engine offers, by its PyTorch/TRL name.
+import { binaryCrossEntropyWithLogits } from './bce';
+import { crossEntropy, nllLoss } from './crossEntropy';
+import { entropy, klDiv, klDivergence } from './kl';
+import type { OpDefinition } from './op';
+import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression';
+import { logSoftmaxOp, softmax } from './softmax';
+
+const ALL: OpDefinition[] = [
+  crossEntropy,
+  nllLoss,
+  softmax,
+  logSoftmaxOp,
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  klDivergence,
+  entropy,
+  mseLoss,
+  l1Loss,
+  huberLoss,
+  smoothL1Loss,
+];
+
+export const OP_DEFINITIONS: ReadonlyMap<string, OpDefinition> = new Map(ALL.map((op) => [op.name, op]));

@@ -1,0 +1,29 @@
+// softmax / log_softmax (torch.nn.functional names; `dim` defaults to the last axis here, as LLM code uses it).
+import { logSoftmax, softmax as softmaxNode } from '../graph/nn';
+import { fail, numberOption, type OpDefinition, type Options } from './op';
+import type { Tensor } from '../../protocol/tensor';
+
+function dim(input: Tensor, options: Options): number {
+  const d = numberOption(options, 'dim');
+  const rank = Math.max(input.shape.length, 1);
+  if (!Number.isInteger(d) || d < -rank || d >= rank) {
+    fail(`Dimension out of range (expected to be in range of [${-rank}, ${rank - 1}], but got ${d})`);
+  }
+  return d < 0 ? d + rank : d;
+}
+
+export const softmax: OpDefinition = {
+  name: 'softmax',
+  inputs: { input: 'float' },
+  defaults: { dim: -1 },
+  check: ({ input }, options) => void dim(input, options),
+  build: (_g, { input }, options) => ({ output: softmaxNode(input, numberOption(options, 'dim')) }),
+};
+
+export const logSoftmaxOp: OpDefinition = {
+  name: 'log_softmax',
+  inputs: { input: 'float' },
+  defaults: { dim: -1 },
+  check: ({ input }, options) => void dim(input, options),
+  build: (_g, { input }, options) => ({ output: logSoftmax(input, numberOption(options, 'dim')) }),
+};

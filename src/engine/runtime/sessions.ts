@@ -1,0 +1,50 @@
+// ONNX Runtime sessions, cached by graph signature. Node only; loaded by the engine worker and the CLI,
+// never by the extension host (session.run blocks its thread).
+import * as ort from 'onnxruntime-node';
+import type { Tensor } from '../../protocol/tensor';
+import { encodeModel, type GraphDef } from '../onnx/model';
+
+const MAX_CACHED = 64;
+const cache = new Map<string, Promise<ort.InferenceSession>>();
+
+const options: ort.InferenceSession.SessionOptions = {
+  logSeverityLevel: 3,
+  graphOptimizationLevel: 'all',
+  executionProviders: ['cpu'],
+};
+
+/** The session for `signature`, creating it from `build()` on first use. Least recently used ones are released. */
+export async function sessionFor(signature: string, build: () => GraphDef): Promise<ort.InferenceSession> {
+  let session = cache.get(signature);
+  if (session) {
+    cache.delete(signature);
+  } else {
+    session = ort.InferenceSession.create(encodeModel(build()), options);
+    session.catch(() => cache.delete(signature));
+  }
+  cache.set(signature, session);
+  if (cache.size > MAX_CACHED) {
+    const [oldest, evicted] = cache.entries().next().value as [string, Promise<ort.InferenceSession>];
+    cache.delete(oldest);
+    evicted.then((s) => s.release()).catch(() => undefined);
+  }
+  return session;
+}
+
+export function toOrt(t: Tensor): ort.Tensor {
+  return new ort.Tensor(t.dtype, t.data, t.shape);
+}
+
+export function fromOrt(t: ort.Tensor): Tensor {
+  return { dtype: t.type as Tensor['dtype'], shape: [...t.dims], data: t.data as Tensor['data'] };
+}
+
+/** Runs `session` on named tensors and returns every output as a plain Tensor. */
+export async function run(session: ort.InferenceSession, feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  const ortFeeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+  const results = await session.run(ortFeeds);
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(results)) out[name] = fromOrt(t);
+  return out;
+}

@@ -1,0 +1,54 @@
+// Checks on incoming tensors that must happen before any allocation or graph: shape/data agreement,
+// dtype, memory budget, non-finite values.
+import * as os from 'node:os';
+import type { Tensor } from '../protocol/tensor';
+import { fail, shapeText } from './ops/op';
+
+const DTYPES = ['float32', 'float64', 'int64'];
+
+export function checkTensor(name: string, t: Tensor): void {
+  if (!t || typeof t !== 'object' || !Array.isArray(t.shape)) fail(`${name} must be a tensor {dtype, shape, data}`);
+  if (!DTYPES.includes(t.dtype)) fail(`${name}: unsupported dtype '${t.dtype}'; expected one of ${DTYPES.join(', ')}`);
+  if (!t.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`${name}: invalid shape ${shapeText(t.shape)}`);
+  const numel = t.shape.reduce((a, b) => a * b, 1);
+  if (t.data.length !== numel) fail(`${name}: shape ${shapeText(t.shape)} needs ${numel} values, got ${t.data.length}`);
+  const expected = t.dtype === 'float32' ? Float32Array : t.dtype === 'float64' ? Float64Array : BigInt64Array;
+  if (!(t.data instanceof expected)) fail(`${name}: dtype ${t.dtype} needs a ${expected.name}, got ${t.data?.constructor?.name}`);
+}
+
+/** The engine computes in float32, like a float32 PyTorch session. */
+export function toFloat32(t: Tensor): Tensor {
+  return t.dtype === 'float64' ? { dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data as Float64Array) } : t;
+}
+
+/** Bytes the engine may use for one request: 60% of this machine's memory. */
+export function memoryBudget(): number {
+  return os.totalmem() * 0.6;
+}
+
+/** Refuses requests whose working set (inputs, a few intermediates, gradients) cannot fit, before allocating. */
+export function checkMemory(op: string, tensors: Record<string, Tensor>, wantGrad: boolean): void {
+  const largest = Math.max(0, ...Object.values(tensors).map((t) => t.data.length));
+  const bytes = largest * 4 * (wantGrad ? 6 : 3);
+  if (bytes > memoryBudget()) {
+    const gib = (n: number) => (n / 2 ** 30).toFixed(1);
+    fail(`${op}(): a tensor of ${largest} elements needs about ${gib(bytes)} GiB to evaluate${wantGrad ? ' with gradients' : ''}, more than the ${gib(memoryBudget())} GiB this engine may use`);
+  }
+}
+
+/** Names of float tensors holding NaN or ±Inf (x·0 is NaN exactly for those). */
+export function nonFiniteNames(tensors: Record<string, Tensor>): string[] {
+  return Object.entries(tensors)
+    .filter(([, t]) => t.dtype !== 'int64' && !allFinite(t.data as Float32Array))
+    .map(([name]) => name);
+}
+
+function allFinite(a: Float32Array): boolean {
+  let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+  const n = a.length - (a.length % 4);
+  for (let i = 0; i < n; i += 4) {
+    acc0 += a[i] * 0; acc1 += a[i + 1] * 0; acc2 += a[i + 2] * 0; acc3 += a[i + 3] * 0;
+  }
+  for (let i = n; i < a.length; i++) acc0 += a[i] * 0;
+  return acc0 + acc1 + acc2 + acc3 === 0;
+}
