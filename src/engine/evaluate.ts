@@ -9,7 +9,7 @@ import { checkMemory, checkTensor, nonFiniteNames, toFloat32 } from './tensors';
 
 export async function evaluate(request: OpRequest): Promise<OpResult> {
   const op = OP_DEFINITIONS.get(request.op) ?? fail(`unknown op '${request.op}'; known ops: ${[...OP_DEFINITIONS.keys()].join(', ')}`);
-  const wantGrad = request.grad !== false;
+  const wantGrad = request.grad !== false && op.differentiable !== false;
   const { tensors, options } = prepare(op, request);
   checkMemory(op.name, tensors, wantGrad);
   op.check?.(tensors, options);

@@ -99,6 +99,25 @@ export class Graph {
     return output;
   }
 
+  /** Emits a node with several outputs and no gradient (e.g. TopK's values and indices). */
+  nodeWithOutputs(opType: string, inputs: Value[], outputs: { dtype: ElemType; shape: readonly number[] }[], attributes?: Record<string, AttributeValue>): Value[] {
+    const values = outputs.map((o) => new Value(this, this.fresh(opType), o.dtype, o.shape));
+    this.nodes.push({ opType, inputs: inputs.map((v) => v.name), outputs: values.map((v) => v.name), attributes });
+    return values;
+  }
+
+  /**
+   * Gives `value` (computed from detached copies of `inputs`) the gradient `backward` instead of the one its
+   * nodes would imply: for composites whose exact derivative differs from the chain rule of their parts at a
+   * kink, e.g. softplus at 0.
+   */
+  withGradient(value: Value, inputs: Value[], backward: BackwardRule): Value {
+    const output = new Value(this, this.fresh('Identity'), value.dtype, value.shape);
+    this.nodes.push({ opType: 'Identity', inputs: [value.name], outputs: [output.name] });
+    this.tape.push({ inputs, output, backward });
+    return output;
+  }
+
   /** Exposes `value` as a graph output called `name`. */
   output(name: string, value: Value): void {
     this.nodes.push({ opType: 'Identity', inputs: [value.name], outputs: [name] });

@@ -1,6 +1,6 @@
 // Elementwise arithmetic with broadcasting, each forward next to its gradient rule.
 import { Value } from './graph';
-import { broadcastShapes, sumToShape } from './shape';
+import { broadcastShapes, detach, sumToShape } from './shape';
 
 export type Operand = Value | number;
 
@@ -108,9 +108,11 @@ export function step(x: Value): Value {
   return where(greater(x, 0), x.graph.scalar(1, x.dtype), x.graph.scalar(0, x.dtype));
 }
 
-/** Stable log(1 + exp(x)) = relu(x) + log(1 + exp(-|x|)); exact in float32 and float64. */
+/** Stable log(1 + exp(x)) = relu(x) + log(1 + exp(-|x|)); its gradient is σ(x), also at the kink x = 0. */
 export function softplus(x: Value): Value {
-  return add(relu(x), log(add(exp(neg(abs(x))), 1)));
+  const d = detach(x);
+  const y = add(relu(d), log(add(exp(neg(abs(d))), 1)));
+  return x.graph.withGradient(y, [x], (g) => [mul(g, sigmoid(x))]);
 }
 
 /** −log σ(z), stable for |z| ≫ 1. */

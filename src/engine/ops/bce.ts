@@ -1,5 +1,5 @@
 // binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction='mean').
-import { abs, add, exp, log, mul, neg, relu, sub } from '../graph/math';
+import { add, mul, neg, softplus, sub } from '../graph/math';
 import { broadcastShapes } from '../graph/shape';
 import { checkSameShape, reduce, reduction } from './common';
 import { fail, shapeText, type OpDefinition } from './op';
@@ -22,14 +22,13 @@ export const binaryCrossEntropyWithLogits: OpDefinition = {
     }
   },
   build(_g, { input: x, target: y, weight, pos_weight }, options) {
-    // log(1 + exp(−|x|)) + max(−x, 0) = −log σ(x), stable for |x| ≫ 1.
-    const logOnePlusExp = log(add(exp(neg(abs(x))), 1));
+    // softplus(−x) = −log σ(x), stable for |x| ≫ 1.
     let loss;
     if (pos_weight) {
       const coef = add(mul(sub(pos_weight, 1), y), 1);
-      loss = add(mul(sub(1, y), x), mul(coef, add(logOnePlusExp, relu(neg(x)))));
+      loss = add(mul(sub(1, y), x), mul(coef, softplus(neg(x))));
     } else {
-      loss = add(sub(relu(x), mul(x, y)), logOnePlusExp);
+      loss = sub(softplus(x), mul(x, y));
     }
     if (weight) loss = mul(loss, weight);
     return { output: reduce(loss, reduction(options)) };

@@ -16,6 +16,8 @@ export interface OpDefinition {
   tensorOptions?: readonly string[];
   /** PyTorch/TRL defaults; an absent option takes these. Options not listed here are refused. */
   defaults: Options;
+  /** False for metrics with no gradient (perplexity, top_k_accuracy). Default true. */
+  differentiable?: boolean;
   /** Checks values the graph cannot (label ranges, shapes); throws an OpError naming them. */
   check?(inputs: Record<string, Tensor>, options: Options): void;
   /** Builds the forward graph. `inputs` holds the tensor arguments and tensor options as graph inputs. */

@@ -1,5 +1,10 @@
 // Every op the engine offers, by its PyTorch/TRL name.
 import { binaryCrossEntropyWithLogits } from './bce';
+import { ctcLoss } from './ctc';
+import { focalLoss, sigmoidFocalLoss } from './focal';
+import { infoNce } from './infoNce';
+import { dpoLoss, rewardModelLoss } from './preference';
+import { causalLmLoss, perplexity, sequenceCrossEntropy, topKAccuracy } from './tokens';
 import { crossEntropy, nllLoss } from './crossEntropy';
 import { entropy, klDiv, klDivergence } from './kl';
 import type { OpDefinition } from './op';
@@ -19,6 +24,16 @@ const ALL: OpDefinition[] = [
   l1Loss,
   huberLoss,
   smoothL1Loss,
+  sigmoidFocalLoss,
+  focalLoss,
+  dpoLoss,
+  rewardModelLoss,
+  infoNce,
+  ctcLoss,
+  perplexity,
+  sequenceCrossEntropy,
+  causalLmLoss,
+  topKAccuracy,
 ];
 
 export const OP_DEFINITIONS: ReadonlyMap<string, OpDefinition> = new Map(ALL.map((op) => [op.name, op]));
