@@ -1,0 +1,19 @@
+// The text of `losslab --help`: every command and option.
+export const HELP = `losslab — Loss Lab's command line: PyTorch-parity losses on ONNX Runtime, headless.
+
+Usage:
+  losslab eval FILE.json            Evaluate every case of a losslab-golden/1 file (\`expected\` may be
+                                    absent). Prints {"format": "losslab-results/1", "results": [...]}:
+                                    per case {"id", "output", "grad": {input: T}, ...extra tensors} or
+                                    {"id", "error"}. A bad case gives an error entry; the others still run.
+  losslab eval --check FILE.json    Compare every case with its \`expected\` values (tolerance 1e-4
+                                    relative, 1e-3 for */extreme/* cases); print a per-op table and
+                                    "N passed, M failed". Exit code 1 if any case failed.
+  losslab --help                    Show this help.
+
+Tensors are {"dtype": "float32" | "float64" | "int64", "shape": [...], "data": [flat row-major]}.
+Ops and argument names follow torch.nn.functional and TRL: cross_entropy, nll_loss, softmax, log_softmax,
+binary_cross_entropy_with_logits, kl_div, kl_divergence, entropy, mse_loss, l1_loss, huber_loss,
+smooth_l1_loss, sigmoid_focal_loss, focal_loss, dpo_loss, reward_model_loss, info_nce, ctc_loss,
+perplexity, sequence_cross_entropy, causal_lm_loss, top_k_accuracy.
+`;

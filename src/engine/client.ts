@@ -1,0 +1,90 @@
+// The engine's front door for the extension host, the CLI and the notebook kernel: starts the engine
+// worker on first use, matches replies to requests, and restarts the worker after it dies. Never loads
+// onnxruntime-node itself.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromEngineWorker, OpRequest, OpResult, ToEngineWorker } from '../protocol/engine';
+import { requestBuffers } from './transfer';
+
+interface Pending {
+  resolve(result: OpResult): void;
+  reject(error: Error): void;
+}
+
+export interface EngineClientOptions {
+  /** The bundled worker script; defaults to engine-worker.js beside this bundle. */
+  workerPath?: string;
+}
+
+/** Thrown for every request in flight when the worker stops; the next request starts a new worker. */
+export class EngineStoppedError extends Error {}
+
+export class EngineClient {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly workerPath: string;
+
+  constructor(options: EngineClientOptions = {}) {
+    this.workerPath = options.workerPath ?? path.join(__dirname, 'engine-worker.js');
+  }
+
+  /**
+   * Evaluates one op. Tensor buffers the request wholly owns are transferred to the worker (they become
+   * detached here); pass copies to keep them.
+   */
+  evaluate(request: OpRequest): Promise<OpResult> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<OpResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref(); // keep the process alive while a reply is owed
+      const message: ToEngineWorker = { type: 'evaluate', id, request };
+      try {
+        worker.postMessage(message, requestBuffers(request));
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  /** True while a worker is running (it starts lazily on the first request). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Stops the worker (as a crash would); pending requests fail. For tests and for dispose. */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  dispose(): void {
+    void this.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerPath);
+    worker.unref();
+    worker.on('message', (reply: FromEngineWorker) => {
+      const pending = this.pending.get(reply.id);
+      if (!pending) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.type === 'result') pending.resolve(reply.result);
+      else pending.reject(new Error(reply.message));
+    });
+    const stopped = (reason: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      const error = new EngineStoppedError(`The Loss Lab engine stopped (${reason}) before answering; the next request starts it again.`);
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => stopped(error.message));
+    worker.on('exit', (code) => stopped(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+}
