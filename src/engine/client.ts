@@ -3,7 +3,7 @@
 // onnxruntime-node itself.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FromEngineWorker, OpRequest, OpResult, ToEngineWorker } from '../protocol/engine';
+import type { EngineWorkerData, FromEngineWorker, OpRequest, OpResult, ToEngineWorker } from '../protocol/engine';
 import { requestBuffers } from './transfer';
 
 interface Pending {
@@ -14,6 +14,8 @@ interface Pending {
 export interface EngineClientOptions {
   /** The bundled worker script; defaults to engine-worker.js beside this bundle. */
   workerPath?: string;
+  /** Largest working set one request may need; larger requests are refused before allocating. */
+  memoryBudgetBytes?: number;
 }
 
 /** Thrown for every request in flight when the worker stops; the next request starts a new worker. */
@@ -24,9 +26,11 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly workerPath: string;
+  private readonly workerData: EngineWorkerData;
 
   constructor(options: EngineClientOptions = {}) {
     this.workerPath = options.workerPath ?? path.join(__dirname, 'engine-worker.js');
+    this.workerData = { memoryBudgetBytes: options.memoryBudgetBytes };
   }
 
   /**
@@ -65,7 +69,7 @@ export class EngineClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    const worker = new Worker(this.workerPath, { workerData: this.workerData });
     worker.unref();
     worker.on('message', (reply: FromEngineWorker) => {
       const pending = this.pending.get(reply.id);

@@ -10,8 +10,7 @@ import { checkMemory, checkTensor, nonFiniteNames, toFloat32 } from './tensors';
 export async function evaluate(request: OpRequest): Promise<OpResult> {
   const op = OP_DEFINITIONS.get(request.op) ?? fail(`unknown op '${request.op}'; known ops: ${[...OP_DEFINITIONS.keys()].join(', ')}`);
   const wantGrad = request.grad !== false && op.differentiable !== false;
-  const { tensors, options } = prepare(op, request);
-  checkMemory(op.name, tensors, wantGrad);
+  const { tensors, options } = prepare(op, request, wantGrad);
   op.check?.(tensors, options);
 
   const signature = JSON.stringify([
@@ -32,11 +31,12 @@ export async function evaluate(request: OpRequest): Promise<OpResult> {
 }
 
 /** Validates argument names and dtypes; converts floats to float32; fills PyTorch defaults. */
-function prepare(op: OpDefinition, request: OpRequest): { tensors: Record<string, Tensor>; options: Options } {
+function prepare(op: OpDefinition, request: OpRequest, wantGrad: boolean): { tensors: Record<string, Tensor>; options: Options } {
+  for (const [name, t] of Object.entries(request.inputs)) checkTensor(name, t);
+  checkMemory(op.name, Object.values(request.inputs), wantGrad);
   const tensors: Record<string, Tensor> = {};
   for (const [name, kind] of Object.entries(op.inputs)) {
     const t = request.inputs[name] ?? fail(`${op.name}() missing required argument '${name}'`);
-    checkTensor(name, t);
     const isFloat = t.dtype !== 'int64';
     if (kind === 'float' && !isFloat) fail(`${op.name}(): expected ${name} to be a floating point tensor, but got dtype ${t.dtype}`);
     if (kind === 'int' && isFloat) fail(`${op.name}(): expected ${name} to be an integer (int64) tensor, but got dtype ${t.dtype}`);

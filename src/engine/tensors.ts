@@ -21,14 +21,20 @@ export function toFloat32(t: Tensor): Tensor {
   return t.dtype === 'float64' ? { dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data as Float64Array) } : t;
 }
 
-/** Bytes the engine may use for one request: 60% of this machine's memory. */
+let budgetBytes = os.totalmem() * 0.6;
+
+/** Bytes the engine may use for one request: 60% of this machine's memory unless set otherwise. */
 export function memoryBudget(): number {
-  return os.totalmem() * 0.6;
+  return budgetBytes;
+}
+
+export function setMemoryBudget(bytes: number): void {
+  budgetBytes = bytes;
 }
 
 /** Refuses requests whose working set (inputs, a few intermediates, gradients) cannot fit, before allocating. */
-export function checkMemory(op: string, tensors: Record<string, Tensor>, wantGrad: boolean): void {
-  const largest = Math.max(0, ...Object.values(tensors).map((t) => t.data.length));
+export function checkMemory(op: string, tensors: Tensor[], wantGrad: boolean): void {
+  const largest = Math.max(0, ...tensors.map((t) => t.shape.reduce((a, b) => a * b, 1)));
   const bytes = largest * 4 * (wantGrad ? 6 : 3);
   if (bytes > memoryBudget()) {
     const gib = (n: number) => (n / 2 ** 30).toFixed(1);

@@ -1,13 +1,16 @@
 // Runs in a worker_threads Worker: the only caller of ONNX Runtime's session.run. Answers each
 // EvaluateMessage with a ResultMessage (tensor buffers transferred) or an ErrorMessage; a bad request
 // never ends the worker.
-import { parentPort } from 'node:worker_threads';
-import type { FromEngineWorker, ToEngineWorker } from '../protocol/engine';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from '../protocol/engine';
 import { evaluate } from './evaluate';
+import { setMemoryBudget } from './tensors';
 import { resultBuffers } from './transfer';
 
 const port = parentPort;
 if (!port) throw new Error('engine worker must run inside a worker_threads Worker');
+const settings = workerData as EngineWorkerData | undefined;
+if (settings?.memoryBudgetBytes) setMemoryBudget(settings.memoryBudgetBytes);
 
 port.on('message', async (message: ToEngineWorker) => {
   let reply: FromEngineWorker;

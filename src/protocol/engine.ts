@@ -45,3 +45,9 @@ export interface ErrorMessage {
 
 export type ToEngineWorker = EvaluateMessage;
 export type FromEngineWorker = ResultMessage | ErrorMessage;
+
+/** Settings the engine worker starts with (its workerData). */
+export interface EngineWorkerData {
+  /** Largest working set one request may need, in bytes; default 60% of the machine's memory. */
+  memoryBudgetBytes?: number;
+}
