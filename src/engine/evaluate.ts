@@ -4,6 +4,7 @@ import type { Tensor } from '../protocol/tensor';
 import { Graph, type Value } from './graph/graph';
 import { OP_DEFINITIONS } from './ops/registry';
 import { fail, shapeText, type OpDefinition, type Options } from './ops/op';
+import { canUseRowPlan, crossEntropyByRows } from './plans/crossEntropyRows';
 import { run, sessionFor } from './runtime/sessions';
 import { checkMemory, checkTensor, nonFiniteNames, toFloat32 } from './tensors';
 
@@ -12,6 +13,7 @@ export async function evaluate(request: OpRequest): Promise<OpResult> {
   const wantGrad = request.grad !== false && op.differentiable !== false;
   const { tensors, options } = prepare(op, request, wantGrad);
   op.check?.(tensors, options);
+  if (canUseRowPlan(op.name, tensors, options)) return crossEntropyByRows(tensors, options, wantGrad);
 
   const signature = JSON.stringify([
     op.name,

@@ -1,0 +1,93 @@
+// `npm run bench`: speed of the engine against baselines measured in the same run. Prints ratios, not
+// verdicts; `--json` prints one {"name", "engine_ms", "baseline", "baseline_ms", "ratio"} object per line.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EngineClient } from '../engine/client';
+import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
+import { median, time } from './timing';
+
+interface Row {
+  name: string;
+  engine_ms: number;
+  baseline: string;
+  baseline_ms: number;
+  ratio: number;
+}
+
+const json = process.argv.includes('--json');
+const rows: Row[] = [];
+
+function report(name: string, engineMs: number, baseline: string, baselineMs: number | undefined): void {
+  if (baselineMs === undefined) return;
+  const row = { name, engine_ms: round(engineMs), baseline, baseline_ms: round(baselineMs), ratio: round(engineMs / baselineMs, 3) };
+  rows.push(row);
+  if (json) console.log(JSON.stringify(row));
+  else console.log(`${name.padEnd(34)} engine ${fmt(engineMs)}  ${baseline.padEnd(14)} ${fmt(baselineMs)}  ratio ${row.ratio.toFixed(3)}`);
+}
+
+const round = (v: number, digits = 2) => Number(v.toFixed(digits));
+const fmt = (ms: number) => `${ms.toFixed(1).padStart(8)} ms`;
+
+function logits(N: number, C: number): Float32Array {
+  const x = new Float32Array(N * C);
+  for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37) * 4;
+  return x;
+}
+
+async function crossEntropyShape(engine: EngineClient, N: number, C: number, repeats: number): Promise<void> {
+  const x = logits(N, C);
+  const target = BigInt64Array.from({ length: N }, (_, i) => BigInt((i * 7919) % C));
+  const engineMs = await time(repeats, async () => {
+    // A fresh copy per call: the request buffer is transferred to the worker. The copy is not timed.
+    const input = { dtype: 'float32' as const, shape: [N, C], data: x.slice() };
+    const t = { dtype: 'int64' as const, shape: [N], data: target.slice() };
+    return async () => void (await engine.evaluate({ op: 'cross_entropy', inputs: { input, target: t } }));
+  });
+  const shape = `cross_entropy fwd+grad [${N},${C}]`;
+  report(shape, engineMs, 'plain JS', await time(Math.min(repeats, 3), async () => () => crossEntropyJs(x, target, N, C)));
+  report(shape, engineMs, 'memcpy', await time(repeats, async () => () => memcpy(x)));
+  report(shape, engineMs, 'torch CPU', torchCrossEntropy(N, C, repeats));
+}
+
+async function roundTrip(engine: EngineClient): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const input = { dtype: 'float32' as const, shape: [2, 5], data: Float32Array.from([1, 2, 3, 4, 5, 5, 4, 3, 2, 1]) };
+    const target = { dtype: 'int64' as const, shape: [2], data: BigInt64Array.from([1n, 3n]) };
+    const t0 = performance.now();
+    await engine.evaluate({ op: 'cross_entropy', inputs: { input, target } });
+    if (i >= 50) samples.push(performance.now() - t0);
+  }
+  // Baseline: the same message through a worker that echoes it at once (the floor of any worker round trip).
+  const echo = new Worker("require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m))", { eval: true });
+  const floor: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t0 = performance.now();
+    await new Promise((resolve) => {
+      echo.once('message', resolve);
+      echo.postMessage({ type: 'evaluate', id: i, request: { op: 'cross_entropy', inputs: {} } });
+    });
+    if (i >= 50) floor.push(performance.now() - t0);
+  }
+  await echo.terminate();
+  report('round trip cross_entropy [2,5] p50', median(samples), 'echo worker', median(floor));
+  const sorted = [...samples].sort((a, b) => a - b);
+  report('round trip cross_entropy [2,5] p95', sorted[Math.floor(sorted.length * 0.95)], 'echo worker', median(floor));
+}
+
+async function main(): Promise<void> {
+  const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
+  try {
+    await roundTrip(engine);
+    await crossEntropyShape(engine, 512, 32000, 7);
+    await crossEntropyShape(engine, 4096, 50257, 3);
+    for (const extra of extraBenches) await extra(report);
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** Further benchmarks (training steps, log parsing) register here. */
+export const extraBenches: ((report: (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void) => Promise<void>)[] = [];
+
+void main();

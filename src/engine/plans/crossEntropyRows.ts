@@ -1,0 +1,120 @@
+// cross_entropy on LLM-sized logits [N, C] with class-index targets, run in row chunks that stay in cache:
+// each chunk's graph reads its logits once from memory and writes its gradient rows straight into the
+// result buffer (ORT fills preallocated output views in place), so no [N, C] intermediate is allocated.
+// Gradient of row n: scale_n·(softmax(x_n) − onehot(y_n)), scale_n = w[y_n]·valid_n (/ Σ w[y]·valid for mean).
+import * as ort from 'onnxruntime-node';
+import type { OpResult } from '../../protocol/engine';
+import type { Tensor } from '../../protocol/tensor';
+import { Graph } from '../graph/graph';
+import { mul, sub } from '../graph/math';
+import { gather, logSumExp, softmax, scatterAdd } from '../graph/nn';
+import { detach, reshape } from '../graph/shape';
+import { reduction } from '../ops/common';
+import { numberOption, type Options } from '../ops/op';
+import { sessionFor } from '../runtime/sessions';
+import { nonFiniteNames } from '../tensors';
+
+/** Rows per chunk: about 1M logits (4 MB), which stays in the L2/L3 cache through the chunk's passes. */
+const CHUNK_ELEMENTS = 1 << 20;
+/** Below this many logits the generic graph is as fast. */
+export const ROW_PLAN_MIN_ELEMENTS = 1 << 22;
+
+export function canUseRowPlan(op: string, tensors: Record<string, Tensor>, options: Options): boolean {
+  const { input, target } = tensors;
+  return (
+    op === 'cross_entropy' &&
+    input.shape.length === 2 &&
+    target.dtype === 'int64' &&
+    options.label_smoothing === 0 &&
+    input.data.length >= ROW_PLAN_MIN_ELEMENTS
+  );
+}
+
+/** Per-row gradient scale and the value each row adds to the output (a small graph over [N]). */
+async function rowScales(target: Tensor, weight: Tensor | undefined, ignoreIndex: number, how: string): Promise<Float32Array> {
+  const N = target.shape[0];
+  const signature = JSON.stringify(['cross_entropy.rowScales', N, weight?.shape, ignoreIndex, how]);
+  const session = await sessionFor(signature, () => {
+    const g = new Graph();
+    const t = g.input('target', 'int64', [N]);
+    const valid = g.node({ opType: 'Not', inputs: [g.node({ opType: 'Equal', inputs: [t, g.scalar(ignoreIndex, 'int64')], dtype: 'bool', shape: [N] })], dtype: 'bool', shape: [N] });
+    const zero = g.scalar(0, 'float32');
+    const safe = g.node({ opType: 'Where', inputs: [valid, t, g.scalar(0, 'int64')], dtype: 'int64', shape: [N] });
+    const w = weight ? gather(g.input('weight', 'float32', weight.shape), safe, 0) : g.scalar(1, 'float32');
+    const scale = g.node({ opType: 'Where', inputs: [valid, w, zero], dtype: 'float32', shape: [N] });
+    const total = g.node({ opType: 'ReduceSum', inputs: [scale, g.ints([0])], attributes: { keepdims: { kind: 'int', value: 1 } }, dtype: 'float32', shape: [1] });
+    g.output('scale', how === 'mean' ? g.node({ opType: 'Div', inputs: [scale, total], dtype: 'float32', shape: [N] }) : scale);
+    return g.toGraphDef('cross_entropy.rowScales');
+  });
+  const feeds: Record<string, ort.Tensor> = { target: new ort.Tensor('int64', target.data, target.shape) };
+  if (weight) feeds.weight = new ort.Tensor('float32', weight.data, weight.shape);
+  return (await session.run(feeds)).scale.data as Float32Array;
+}
+
+/** The chunk graph: loss rows scale·(lse − x_y), gradient rows, and each row's max |x| (to flag NaN/Inf). */
+function chunkSession(rows: number, C: number, wantGrad: boolean) {
+  return sessionFor(JSON.stringify(['cross_entropy.rows', rows, C, wantGrad]), () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [rows, C]);
+    const y = g.input('y', 'int64', [rows, 1]);
+    const scale = g.input('scale', 'float32', [rows, 1]);
+    const nll = sub(logSumExp(x, 1, true), gather(x, y, 1));
+    g.output('loss', reshape(mul(nll, scale), [rows]));
+    g.output('maxAbs', g.node({ opType: 'ReduceMax', inputs: [g.node({ opType: 'Abs', inputs: [x], dtype: 'float32', shape: [rows, C] }), g.ints([1])], attributes: { keepdims: { kind: 'int', value: 0 } }, dtype: 'float32', shape: [rows] }));
+    if (wantGrad) {
+      const s = detach(scale);
+      g.output('grad', scatterAdd(mul(softmax(x, 1), s), y, g.node({ opType: 'Neg', inputs: [s], dtype: 'float32', shape: [rows, 1] }), 1));
+    }
+    return g.toGraphDef('cross_entropy.rows');
+  });
+}
+
+
+export async function crossEntropyByRows(tensors: Record<string, Tensor>, options: Options, wantGrad: boolean): Promise<OpResult> {
+  const { input, target, weight } = tensors;
+  const [N, C] = input.shape;
+  const how = reduction(options);
+  const safeTarget = BigInt64Array.from(target.data as BigInt64Array, (v) => (v === BigInt(numberOption(options, 'ignore_index')) ? 0n : v));
+  const scales = await rowScales(target, weight, numberOption(options, 'ignore_index'), how);
+  const x = input.data as Float32Array;
+  const loss = new Float32Array(N);
+  const maxAbs = new Float32Array(N);
+  const grad = wantGrad ? new Float32Array(N * C) : undefined;
+  const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / C));
+  for (let start = 0; start < N; start += chunk) {
+    const rows = Math.min(chunk, N - start);
+    const session = await chunkSession(rows, C, wantGrad);
+    const feeds = {
+      x: new ort.Tensor('float32', x.subarray(start * C, (start + rows) * C), [rows, C]),
+      y: new ort.Tensor('int64', safeTarget.subarray(start, start + rows), [rows, 1]),
+      scale: new ort.Tensor('float32', scales.subarray(start, start + rows), [rows, 1]),
+    };
+    const fetches: Record<string, ort.Tensor> = {
+      loss: new ort.Tensor('float32', loss.subarray(start, start + rows), [rows]),
+      maxAbs: new ort.Tensor('float32', maxAbs.subarray(start, start + rows), [rows]),
+    };
+    if (grad) fetches.grad = new ort.Tensor('float32', grad.subarray(start * C, (start + rows) * C), [rows, C]);
+    await session.run(feeds, fetches);
+  }
+  const output = how === 'none' ? { dtype: 'float32' as const, shape: [N], data: loss } : await total(loss);
+  const nonFinite = maxAbs.every(Number.isFinite) ? [] : ['input'];
+  const others = weight ? nonFiniteNames({ weight }) : [];
+  return {
+    output,
+    grad: grad ? { input: { dtype: 'float32', shape: [N, C], data: grad } } : {},
+    extras: {},
+    nonFinite: [...nonFinite, ...others],
+  };
+}
+
+/** Σ of the per-row losses, on ORT like every other number. */
+async function total(rows: Float32Array): Promise<Tensor> {
+  const session = await sessionFor(JSON.stringify(['sum', rows.length]), () => {
+    const g = new Graph();
+    const v = g.input('v', 'float32', [rows.length]);
+    g.output('sum', g.node({ opType: 'ReduceSum', inputs: [v, g.ints([0])], attributes: { keepdims: { kind: 'int', value: 0 } }, dtype: 'float32', shape: [] }));
+    return g.toGraphDef('sum');
+  });
+  const out = await session.run({ v: new ort.Tensor('float32', rows, [rows.length]) });
+  return { dtype: 'float32', shape: [], data: out.sum.data as Float32Array };
+}
