@@ -1,8 +1,29 @@
-// Runs in the VS Code extension host. Wires commands; heavy parts (engine worker, ORT) load lazily.
+// Runs in the VS Code extension host. Wires commands; the engine worker (and ONNX Runtime) starts on
+// first use, never at activation.
 import * as vscode from 'vscode';
+import type { OpRequest, OpResult } from '../protocol/engine';
+import { checkEngine } from './checkEngine';
+import { EngineHost } from './engineHost';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push();
+/** What activate() returns: used by integration tests and by other extensions. */
+export interface LossLabApi {
+  evaluate(request: OpRequest): Promise<OpResult>;
+  /** True once the engine worker has been started by a request. */
+  readonly engineStarted: boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): LossLabApi {
+  const host = new EngineHost(context.extensionUri);
+  context.subscriptions.push(
+    host,
+    vscode.commands.registerCommand('lossLab.checkEngine', () => checkEngine(host.engine)),
+  );
+  return {
+    evaluate: (request) => host.engine.evaluate(request),
+    get engineStarted() {
+      return host.started;
+    },
+  };
 }
 
 export function deactivate(): void {}

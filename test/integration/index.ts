@@ -1,0 +1,12 @@
+// Runs inside the VS Code extension host (loaded through extensionTestsPath): mocha over the suites below.
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'integration', mocha);
+  // Suites register with the globals above; each is one file.
+  require('./extension.test');
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+  });
+}
