@@ -88,6 +88,15 @@ export function ensureCodeServer(version) {
   return { node, entry, version };
 }
 
+/** A quiet first start: no welcome page, no prompts about the parent git repository or telemetry. */
+const WORKBENCH_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'git.openRepositoryInParentFolders': 'never',
+  'telemetry.telemetryLevel': 'off',
+  'extensions.ignoreRecommendations': true,
+  'workbench.tips.enabled': false,
+};
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -118,6 +127,11 @@ export async function startCodeServer({ server, port, stateDir, userDataDir, ext
   const config = path.join(stateDir, 'config.yaml');
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(config, 'auth: none\ncert: false\n');
+  const settings = path.join(userDataDir, 'User', 'settings.json');
+  if (!existsSync(settings)) {
+    mkdirSync(path.dirname(settings), { recursive: true });
+    writeFileSync(settings, JSON.stringify(WORKBENCH_SETTINGS, null, 2));
+  }
   const args = [
     server.entry, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,

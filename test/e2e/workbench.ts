@@ -1,0 +1,81 @@
+// Browser end-to-end harness: a real VS Code (code-server) with Loss Lab installed, driven by Debian's
+// Chromium through playwright-core.
+//
+// To add a test: `const wb = await openWorkbench()` in a before() hook, `await wb.runCommand('Loss Lab: …')`,
+// read what appears (`wb.page`, or `wb.webview()` for a webview panel's content frame), save a screenshot
+// with `wb.screenshot('name')` (test-results/<name>.png), and `await wb.close()` in after(). Every test
+// fails if the page logged a Content-Security-Policy violation (`wb.cspViolations`).
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '../..');
+export const RESULTS = path.join(ROOT, 'test-results');
+
+interface Tools {
+  CACHE: string;
+  VSCODE: Record<string, { codeServer: string }>;
+  ensureCodeServer(version: string): { node: string; entry: string; version: string };
+  freePort(): Promise<number>;
+  launchChromium(dir: string): Promise<BrowserContext>;
+  startCodeServer(options: Record<string, unknown>): Promise<{ stop(): void; url: string; output: string[] }>;
+}
+
+export interface Workbench {
+  page: Page;
+  cspViolations: string[];
+  runCommand(title: string): Promise<void>;
+  webview(): FrameLocator;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Installs the built extension (a link to this checkout) into a fresh code-server and opens examples/. */
+export async function openWorkbench(version = process.env.LOSSLAB_VSCODE ?? '1.100'): Promise<Workbench> {
+  const tools = (await import(path.join(ROOT, 'scripts/vscode/tools.mjs'))) as Tools;
+  const server = tools.ensureCodeServer(tools.VSCODE[version].codeServer);
+  mkdirSync(path.join(tools.CACHE, 'runs'), { recursive: true });
+  const runDir = mkdtempSync(path.join(tools.CACHE, 'runs', 'e2e-'));
+  const extensionsDir = path.join(runDir, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  const pkg = require(path.join(ROOT, 'package.json')) as { publisher: string; name: string; version: string };
+  symlinkSync(ROOT, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
+  const port = await tools.freePort();
+  const workspace = path.join(ROOT, 'examples');
+  const { stop, url } = await tools.startCodeServer({ server, port, stateDir: runDir, userDataDir: path.join(runDir, 'user-data'), extensionsDir, workspace });
+  const browser = await tools.launchChromium(path.join(runDir, 'chromium'));
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForTimeout(1500); // let the extension host finish starting
+
+  return {
+    page,
+    cspViolations,
+    async runCommand(title) {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+    },
+    webview() {
+      return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    },
+    async screenshot(name) {
+      mkdirSync(RESULTS, { recursive: true });
+      const file = path.join(RESULTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      stop();
+    },
+  };
+}
