@@ -1,19 +1,45 @@
-// In the browser: run "Loss Lab: Check Engine" from the command palette and read the engine's answer.
+// In the browser: run "Loss Lab: Check Engine" from the command palette and read the engine's answer —
+// with the checkout linked as the extension, and with the linux-x64 VSIX installed by --install-extension.
 import * as assert from 'node:assert/strict';
-import { openWorkbench, type Workbench } from './workbench';
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
 
-describe('command palette → engine (browser)', () => {
-  let wb: Workbench;
-  before(async () => (wb = await openWorkbench()));
-  after(() => wb?.close());
+const ROOT = path.resolve(__dirname, '../..');
 
-  it('shows the cross-entropy computed by ONNX Runtime', async () => {
-    await wb.runCommand('Loss Lab: Check Engine');
-    const toast = wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Loss Lab engine' });
-    await toast.waitFor({ timeout: 30_000 });
-    const text = await toast.innerText();
-    assert.match(text, /cross_entropy\(\[2, 1, 0\.1\], 0\) = 0\.4170, gradient \[-0\.3410, 0\.2424, 0\.0986\]/);
-    await wb.screenshot('check-engine');
-    assert.deepEqual(wb.cspViolations, []);
+async function checkEngineFromPalette(wb: Workbench, screenshot: string): Promise<void> {
+  await wb.runCommand('Loss Lab: Check Engine');
+  const toast = wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Loss Lab engine' });
+  await toast.waitFor({ timeout: 60_000 });
+  assert.match(await toast.innerText(), /cross_entropy\(\[2, 1, 0\.1\], 0\) = 0\.4170, gradient \[-0\.3410, 0\.2424, 0\.0986\]/);
+  await wb.screenshot(screenshot);
+  assert.deepEqual(wb.cspViolations, []);
+}
+
+function scenario(title: string, options: () => WorkbenchOptions, screenshot: string): void {
+  describe(title, () => {
+    let wb: Workbench;
+    before(async () => (wb = await openWorkbench(options())));
+    after(() => wb?.close());
+    it('computes cross-entropy on ONNX Runtime from the command palette', () => checkEngineFromPalette(wb, screenshot));
   });
+}
+
+scenario('command palette → engine (browser)', () => ({}), 'check-engine');
+
+describe('linux-x64 VSIX', () => {
+  let vsix = '';
+  before(function () {
+    this.timeout(600_000);
+    const out = execFileSync('node', [path.join(ROOT, 'scripts/package.mjs'), '--target', 'linux-x64'], { cwd: ROOT, encoding: 'utf8' });
+    vsix = out.trim().split('\n').pop()!;
+  });
+
+  it('is under 25 MB', () => {
+    const mb = statSync(vsix).size / 2 ** 20;
+    assert.ok(mb < 25, `${path.basename(vsix)} is ${mb.toFixed(1)} MB`);
+  });
+
+  scenario('installed with --install-extension', () => ({ vsix }), 'vsix-check-engine');
 });

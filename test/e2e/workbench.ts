@@ -5,6 +5,7 @@
 // read what appears (`wb.page`, or `wb.webview()` for a webview panel's content frame), save a screenshot
 // with `wb.screenshot('name')` (test-results/<name>.png), and `await wb.close()` in after(). Every test
 // fails if the page logged a Content-Security-Policy violation (`wb.cspViolations`).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -17,6 +18,7 @@ interface Tools {
   VSCODE: Record<string, { codeServer: string }>;
   ensureCodeServer(version: string): { node: string; entry: string; version: string };
   freePort(): Promise<number>;
+  isolatedEnv(dir: string): NodeJS.ProcessEnv;
   launchChromium(dir: string): Promise<BrowserContext>;
   startCodeServer(options: Record<string, unknown>): Promise<{ stop(): void; url: string; output: string[] }>;
 }
@@ -30,16 +32,27 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** Installs the built extension (a link to this checkout) into a fresh code-server and opens examples/. */
-export async function openWorkbench(version = process.env.LOSSLAB_VSCODE ?? '1.100'): Promise<Workbench> {
+export interface WorkbenchOptions {
+  /** 'latest' or '1.100' (default: $LOSSLAB_VSCODE or '1.100'). */
+  version?: string;
+  /** Install this VSIX with `--install-extension` instead of linking the checkout. */
+  vsix?: string;
+}
+
+/** Installs the built extension into a fresh code-server and opens examples/ in headless Chromium. */
+export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1.100', vsix }: WorkbenchOptions = {}): Promise<Workbench> {
   const tools = (await import(path.join(ROOT, 'scripts/vscode/tools.mjs'))) as Tools;
   const server = tools.ensureCodeServer(tools.VSCODE[version].codeServer);
   mkdirSync(path.join(tools.CACHE, 'runs'), { recursive: true });
   const runDir = mkdtempSync(path.join(tools.CACHE, 'runs', 'e2e-'));
   const extensionsDir = path.join(runDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  const pkg = require(path.join(ROOT, 'package.json')) as { publisher: string; name: string; version: string };
-  symlinkSync(ROOT, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
+  if (vsix) {
+    execFileSync(server.node, [server.entry, '--extensions-dir', extensionsDir, '--install-extension', vsix], { env: tools.isolatedEnv(runDir), stdio: 'pipe' });
+  } else {
+    const pkg = require(path.join(ROOT, 'package.json')) as { publisher: string; name: string; version: string };
+    symlinkSync(ROOT, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
+  }
   const port = await tools.freePort();
   const workspace = path.join(ROOT, 'examples');
   const { stop, url } = await tools.startCodeServer({ server, port, stateDir: runDir, userDataDir: path.join(runDir, 'user-data'), extensionsDir, workspace });

@@ -1,0 +1,42 @@
+// `npm run package [-- --target <vsce target>]`: a per-platform VSIX (default linux-x64) with the bundled
+// code and only that platform's onnxruntime-node binaries.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, CACHE } from './vscode/tools.mjs';
+
+const PLATFORMS = {
+  'linux-x64': 'linux/x64',
+  'linux-arm64': 'linux/arm64',
+  'darwin-arm64': 'darwin/arm64',
+  'win32-x64': 'win32/x64',
+};
+const i = process.argv.indexOf('--target');
+const target = i > 0 ? process.argv[i + 1] : 'linux-x64';
+if (!PLATFORMS[target]) throw new Error(`--target must be one of ${Object.keys(PLATFORMS).join(', ')}`);
+
+execFileSync('node', [path.join(ROOT, 'scripts/build.mjs'), '--production'], { stdio: 'inherit', cwd: ROOT });
+
+// Leave out every onnxruntime binary folder but the target's, and the packages onnxruntime-node needs only
+// for its install script (the bundles load onnxruntime-node and onnxruntime-common alone).
+const binaries = path.join(ROOT, 'node_modules/onnxruntime-node/bin/napi-v6');
+const otherBinaries = readdirSync(binaries)
+  .flatMap((os) => readdirSync(path.join(binaries, os)).map((arch) => `${os}/${arch}`))
+  .filter((p) => p !== PLATFORMS[target])
+  .map((p) => `node_modules/onnxruntime-node/bin/napi-v6/${p}/**`);
+const installOnly = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' })
+  .split('\n')
+  .map((p) => path.relative(ROOT, p))
+  .filter((p) => p.startsWith('node_modules/') && !/onnxruntime-(node|common)$/.test(p))
+  .map((p) => `${p}/**`);
+const ignore = [...readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n'), ...otherBinaries, ...installOnly].join('\n');
+const ignoreFile = path.join(CACHE, `vscodeignore-${target}`);
+writeFileSync(ignoreFile, ignore);
+
+const { name, version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const out = path.join(ROOT, `${name}-${version}-${target}.vsix`);
+execFileSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license'], {
+  stdio: 'inherit',
+  cwd: ROOT,
+});
+process.stdout.write(`${out}\n`);
