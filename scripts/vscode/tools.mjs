@@ -42,10 +42,13 @@ export function ensureDebianPackages() {
 function npmInstall(dir, spec, env = {}) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'loss-lab-tool', private: true }));
+  // Drop the npm_* settings of an enclosing `npm test`/`npm start`: the inner npm (Node 24's own, first on
+  // PATH for code-server 4.139) must report its own Node version to code-server's postinstall check.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], {
     cwd: dir,
     env: {
-      ...process.env,
+      ...clean,
       // code-server's postinstall builds native modules and runs nested installs: allow their scripts.
       npm_config_dangerously_allow_all_scripts: 'true',
       npm_config_unsafe_perm: 'true',
