@@ -1,0 +1,63 @@
+// Curve arithmetic for display: TensorBoard's smoothing, loss-spike detection, min/max decimation.
+
+/**
+ * TensorBoard's classic smoothing (its line chart's debiased EMA): w clamped to [0, 1] (non-finite → 0);
+ * a constant series is returned unchanged; non-finite points pass through and are not counted.
+ */
+export function smoothTensorBoard(values: readonly number[], weight: number): number[] {
+  const w = Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
+  const finite = values.filter(Number.isFinite);
+  if (finite.length > 0 && finite.every((v) => v === finite[0])) return [...values];
+  let last = 0;
+  let n = 0;
+  return values.map((y) => {
+    if (!Number.isFinite(y)) return y;
+    last = w * last + (1 - w) * y;
+    n++;
+    const debias = w === 1 ? 1 : 1 - Math.pow(w, n);
+    return last / debias;
+  });
+}
+
+/**
+ * Indices of loss spikes: after at least `minPoints` values, a value above mean + k·std of the previous
+ * `window` finite values (k = 2, window = 100 by default).
+ */
+export function findSpikes(values: readonly number[], k = 2, window = 100, minPoints = 10): number[] {
+  const spikes: number[] = [];
+  const history: number[] = [];
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    if (history.length >= minPoints) {
+      const mean = history.reduce((a, b) => a + b, 0) / history.length;
+      const std = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length);
+      if (v > mean + k * std) spikes.push(i);
+    }
+    history.push(v);
+    if (history.length > window) history.shift();
+  });
+  return spikes;
+}
+
+/**
+ * At most about `buckets`·2 points for display: per bucket of consecutive points, the min and the max
+ * (in x order), so peaks and spikes survive. Returns indices into the input.
+ */
+export function decimateMinMax(values: readonly number[], buckets: number): number[] {
+  if (values.length <= buckets * 2) return values.map((_, i) => i);
+  const size = values.length / buckets;
+  const keep: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor(b * size);
+    const end = Math.min(values.length, Math.floor((b + 1) * size));
+    let lo = start;
+    let hi = start;
+    for (let i = start; i < end; i++) {
+      if (values[i] < values[lo]) lo = i;
+      if (values[i] > values[hi]) hi = i;
+    }
+    keep.push(Math.min(lo, hi));
+    if (hi !== lo) keep.push(Math.max(lo, hi));
+  }
+  return keep;
+}

@@ -1,0 +1,120 @@
+// Text logs: Hugging Face trainer_state.json, JSON Lines (one object per line) and CSV (Lightning / Keras).
+import { addPoint, skip, type Run } from './model';
+
+/** Keys that name the step, in order of preference. */
+const STEP_KEYS = ['step', 'global_step', 'iteration', 'current_steps', 'epoch'];
+/** Keys that carry wall-clock seconds. */
+const TIME_KEYS = ['wall_time', 'timestamp', 'time'];
+
+function numeric(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN' || v === 'nan') return NaN;
+  if (v === 'Infinity' || v === 'inf') return Infinity;
+  if (v === '-Infinity' || v === '-inf') return -Infinity;
+  return undefined;
+}
+
+/** Adds one record's numeric fields as points; `fallbackStep` is used when it names no step. */
+export function addRecord(run: Run, record: Record<string, unknown>, fallbackStep: number): void {
+  const stepKey = STEP_KEYS.find((k) => typeof record[k] === 'number');
+  const step = stepKey ? (record[stepKey] as number) : fallbackStep;
+  const timeKey = TIME_KEYS.find((k) => typeof record[k] === 'number');
+  const wallTime = timeKey ? (record[timeKey] as number) : null;
+  for (const [key, raw] of Object.entries(record)) {
+    if (key === stepKey || key === timeKey) continue;
+    const value = numeric(raw);
+    if (value !== undefined) addPoint(run, key, [step, wallTime, value]);
+  }
+}
+
+/** JSON as Python's json module writes it: bare NaN / Infinity / -Infinity become strings first. */
+export function parseJsonLenient(textContent: string): unknown {
+  try {
+    return JSON.parse(textContent);
+  } catch (error) {
+    const quoted = textContent.replace(/([:\[,]\s*)(NaN|-?Infinity)(?=\s*[,\]}])/g, '$1"$2"');
+    if (quoted === textContent) throw error;
+    return JSON.parse(quoted);
+  }
+}
+
+/** trainer_state.json: `log_history` is a list of dicts; train and eval entries interleave. */
+export function readTrainerState(textContent: string, run: Run): void {
+  const state = parseJsonLenient(textContent) as { log_history?: unknown };
+  if (!Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
+  state.log_history.forEach((entry, i) => {
+    if (entry && typeof entry === 'object') addRecord(run, entry as Record<string, unknown>, i);
+    else skip(run, 'log_history entry that is not an object');
+  });
+}
+
+export interface LineProgress {
+  /** Characters consumed: everything up to and including the last newline. */
+  consumed: number;
+  lines: number;
+}
+
+/**
+ * JSON Lines from `textContent`; a last line without its newline is left for the next read (a run still
+ * writing), unless `final` says the file is complete. `firstLine` numbers lines across incremental reads.
+ */
+export function readJsonLines(textContent: string, run: Run, firstLine = 0, final = false): LineProgress {
+  let start = 0;
+  let line = firstLine;
+  for (;;) {
+    const nl = textContent.indexOf('\n', start);
+    if (nl < 0 && !final) break;
+    const end = nl < 0 ? textContent.length : nl;
+    const raw = textContent.slice(start, end).trim();
+    if (raw) {
+      try {
+        const record = parseJsonLenient(raw) as Record<string, unknown>;
+        if (record && typeof record === 'object' && !Array.isArray(record)) addRecord(run, record, line);
+        else skip(run, 'JSON line that is not an object');
+      } catch {
+        skip(run, 'line that is not valid JSON');
+      }
+      line++;
+    }
+    if (nl < 0) return { consumed: textContent.length, lines: line };
+    start = nl + 1;
+  }
+  return { consumed: start, lines: line };
+}
+
+/** CSV with a header row; empty cells are absent values (Lightning writes sparse rows). */
+export function readCsv(textContent: string, run: Run): void {
+  const rows = textContent.split(/\r?\n/).filter((r) => r.trim() !== '');
+  if (!rows.length) return;
+  const header = splitCsvRow(rows[0]);
+  rows.slice(1).forEach((row, i) => {
+    const cells = splitCsvRow(row);
+    if (cells.length !== header.length) return skip(run, 'CSV row with the wrong number of cells');
+    const record: Record<string, unknown> = {};
+    header.forEach((name, k) => {
+      const cell = cells[k].trim();
+      if (cell === '') return;
+      const n = Number(cell);
+      record[name] = Number.isNaN(n) ? (/^-?(nan|inf(inity)?)$/i.test(cell) ? cell.toLowerCase() : undefined) : n;
+    });
+    addRecord(run, record, i);
+  });
+}
+
+function splitCsvRow(row: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < row.length; i++) {
+    const ch = row[i];
+    if (quoted) {
+      if (ch === '"' && row[i + 1] === '"') (cell += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') (cells.push(cell), (cell = ''));
+    else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}

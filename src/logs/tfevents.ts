@@ -1,0 +1,115 @@
+// TensorBoard event files (events.out.tfevents.*): TFRecord framing
+//   uint64 length | uint32 masked_crc32c(length) | data[length] | uint32 masked_crc32c(data)
+// with each record a tensorflow.Event protobuf. Decodes scalar summaries: `simple_value` (TF1, PyTorch,
+// tensorboardX) and rank-0 float tensors of the "scalars" plugin (TF2). Other summaries (histograms,
+// images, text, graphs) are counted as skipped by tag kind.
+import { maskedCrc32c } from './crc32c';
+import { addPoint, skip, type Run } from './model';
+import { ProtoReader, text, view, type FieldValue } from './protoReader';
+
+export interface EventFileProgress {
+  /** Byte offset just past the last complete record: where an incremental read continues. */
+  offset: number;
+  records: number;
+  /** Bytes at the end that do not yet form a complete record (a file still being written, or cut off). */
+  pendingBytes: number;
+}
+
+const DT_FLOAT = 1;
+const DT_DOUBLE = 2;
+
+/** Decodes every complete record of `bytes` (starting at `start`) into `run`. */
+export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventFileProgress {
+  const dv = view(bytes);
+  let pos = start;
+  let records = 0;
+  while (pos + 12 <= bytes.length) {
+    const length = Number(dv.getBigUint64(pos, true));
+    if (dv.getUint32(pos + 8, true) !== maskedCrc32c(bytes, pos, pos + 8)) {
+      // A corrupt length means the framing is lost: nothing after it can be trusted.
+      skip(run, 'record length CRC mismatch (rest of file ignored)');
+      return { offset: bytes.length, records, pendingBytes: 0 };
+    }
+    const dataStart = pos + 12;
+    const dataEnd = dataStart + length;
+    if (dataEnd + 4 > bytes.length) break;
+    if (dv.getUint32(dataEnd, true) !== maskedCrc32c(bytes, dataStart, dataEnd)) {
+      skip(run, 'record data CRC mismatch');
+    } else {
+      try {
+        decodeEvent(bytes, dataStart, dataEnd, run);
+      } catch (error) {
+        skip(run, `undecodable record (${error instanceof Error ? error.message : error})`);
+      }
+    }
+    records++;
+    pos = dataEnd + 4;
+  }
+  return { offset: pos, records, pendingBytes: bytes.length - pos };
+}
+
+function decodeEvent(bytes: Uint8Array, start: number, end: number, run: Run): void {
+  let wallTime: number | null = null;
+  let step = 0;
+  let summary: FieldValue | undefined;
+  new ProtoReader(bytes, start, end).forEach((field, v) => {
+    if (field === 1 && v.wire === 1) wallTime = view(bytes).getFloat64(v.offset, true);
+    else if (field === 2 && v.wire === 0) step = Number(BigInt.asIntN(64, v.value));
+    else if (field === 5 && v.wire === 2) summary = v;
+  });
+  const s = summary as FieldValue | undefined;
+  if (!s || s.wire !== 2) return;
+  new ProtoReader(bytes, s.start, s.end).forEach((field, v) => {
+    if (field === 1 && v.wire === 2) decodeValue(bytes, v.start, v.end, step, wallTime, run);
+  });
+}
+
+/** Summary.Value: tag (1), simple_value (2), histo (5), image (4), tensor (8), metadata (9). */
+function decodeValue(bytes: Uint8Array, start: number, end: number, step: number, wallTime: number | null, run: Run): void {
+  let tag = '';
+  let simple: number | undefined;
+  let tensor: FieldValue | undefined;
+  let other = '';
+  new ProtoReader(bytes, start, end).forEach((field, v) => {
+    if (field === 1) tag = text(bytes, v);
+    else if (field === 2 && v.wire === 5) simple = view(bytes).getFloat32(v.offset, true);
+    else if (field === 8) tensor = v;
+    else if (field === 4) other = 'image';
+    else if (field === 5) other = 'histogram';
+    else if (field === 6) other = 'audio';
+  });
+  if (simple !== undefined) return addPoint(run, tag, [step, wallTime, simple]);
+  const t = tensor as FieldValue | undefined;
+  const scalar = t && t.wire === 2 ? scalarTensor(bytes, t.start, t.end) : undefined;
+  if (scalar !== undefined) return addPoint(run, tag, [step, wallTime, scalar]);
+  skip(run, `non-scalar summary (${other || 'tensor'})`);
+}
+
+/** A rank-0 DT_FLOAT/DT_DOUBLE TensorProto's value: float_val (5), double_val (6) or tensor_content (4). */
+function scalarTensor(bytes: Uint8Array, start: number, end: number): number | undefined {
+  let dtype = 0;
+  let rank = 0;
+  let value: number | undefined;
+  new ProtoReader(bytes, start, end).forEach((field, v) => {
+    if (field === 1 && v.wire === 0) dtype = Number(v.value);
+    else if (field === 2 && v.wire === 2) new ProtoReader(bytes, v.start, v.end).forEach((f) => void (f === 2 && rank++));
+    else if (field === 4 && v.wire === 2) value = contentValue(bytes, v.start, v.end, dtype);
+    else if (field === 5) value = packedFirst(bytes, v, 'float');
+    else if (field === 6) value = packedFirst(bytes, v, 'double');
+  });
+  return rank === 0 && (dtype === DT_FLOAT || dtype === DT_DOUBLE) ? value : undefined;
+}
+
+function contentValue(bytes: Uint8Array, start: number, end: number, dtype: number): number | undefined {
+  if (dtype === DT_FLOAT && end - start === 4) return view(bytes).getFloat32(start, true);
+  if (dtype === DT_DOUBLE && end - start === 8) return view(bytes).getFloat64(start, true);
+  return undefined;
+}
+
+function packedFirst(bytes: Uint8Array, v: FieldValue, kind: 'float' | 'double'): number | undefined {
+  const dv = view(bytes);
+  if (v.wire === 2) return kind === 'float' ? dv.getFloat32(v.start, true) : dv.getFloat64(v.start, true);
+  if (v.wire === 5) return dv.getFloat32(v.offset, true);
+  if (v.wire === 1) return dv.getFloat64(v.offset, true);
+  return undefined;
+}
