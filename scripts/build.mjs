@@ -1,5 +1,6 @@
 // Builds one esbuild bundle per runtime into dist/. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -21,6 +22,10 @@ const bundles = [
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/engine-worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
 ];
+
+// plotly.js (basic bundle: scatter, bar), pinned, shipped beside the bundles: never from a CDN.
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/plotly.js-basic-dist-min/plotly-basic.min.js', 'dist/plotly.min.js');
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
 if (watch) {

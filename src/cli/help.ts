@@ -9,6 +9,14 @@ Usage:
   losslab eval --check FILE.json    Compare every case with its \`expected\` values (tolerance 1e-4
                                     relative, 1e-3 for */extreme/* cases); print a per-op table and
                                     "N passed, M failed". Exit code 1 if any case failed.
+  losslab plot LOG... -o report.html
+                                    Training curves of logs as one self-contained HTML page: Hugging Face
+                                    trainer_state.json, JSONL, CSV (Lightning, Keras), TensorBoard event
+                                    files, or folders of them (event files of one folder form one run).
+                                    --smoothing W (TensorBoard's, default 0.6), --log-y, --x step|wall_time.
+  losslab plot LOG... --format json Print the decoded scalars: {"<tag>": [[step, wall_time, value], ...]}
+                                    (wall_time null where the format has none; "<run>/<tag>" for several
+                                    runs; NaN as null).
   losslab --help                    Show this help.
 
 Tensors are {"dtype": "float32" | "float64" | "int64", "shape": [...], "data": [flat row-major]}.

@@ -1,11 +1,13 @@
 // Node entry of `losslab`: headless commands over the engine. One file per command.
 import { evalCommand } from './eval';
 import { HELP } from './help';
+import { plotCommand } from './plot';
 
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
+  plot: plotCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
