@@ -21,6 +21,17 @@ const bundles = [
   { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/engine-worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { logView: 'src/webview/logView/main.ts' },
+    outdir: 'dist/webview',
+  },
 ];
 
 // plotly.js (basic bundle: scatter, bar), pinned, shipped beside the bundles: never from a CDN.

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { OpRequest, OpResult } from '../protocol/engine';
 import { checkEngine } from './checkEngine';
 import { EngineHost } from './engineHost';
+import { plotTrainingLog } from './logs/logView';
 
 /** What activate() returns: used by integration tests and by other extensions. */
 export interface LossLabApi {
@@ -17,6 +18,10 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
   context.subscriptions.push(
     host,
     vscode.commands.registerCommand('lossLab.checkEngine', () => checkEngine(host.engine)),
+    vscode.commands.registerCommand('lossLab.plotTrainingLog', async (uri?: vscode.Uri) => {
+      const view = await plotTrainingLog(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined);
+      if (view) context.subscriptions.push(view);
+    }),
   );
   return {
     evaluate: (request) => host.engine.evaluate(request),

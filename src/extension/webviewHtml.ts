@@ -1,0 +1,58 @@
+// The HTML shell of every Loss Lab webview: strict CSP (default-src 'none', nonce'd scripts and styles),
+// plotly.js and the view's bundle from dist/, and the nonce'd empty style element plotly fills through the
+// CSSOM instead of injecting a <style> tag (which the CSP would refuse).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface WebviewPage {
+  title: string;
+  /** Bundle in dist/webview/, e.g. 'logView.js'. */
+  script: string;
+  /** Static markup of the page body (ids the script fills in). */
+  body: string;
+  /** Page-specific CSS. */
+  css?: string;
+}
+
+/** Options for panels that show a Loss Lab page: scripts on, resources limited to dist/ and media/. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', ...p)).toString();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${page.title}</title>
+<style nonce="${nonce}">
+  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); }
+  .control { display: inline-flex; align-items: center; gap: 6px; margin-right: 14px; }
+  .error { color: var(--vscode-errorForeground); }
+  ${page.css ?? ''}
+</style>
+<style id="plotly.js-style-global" nonce="${nonce}"></style>
+<script nonce="${nonce}" src="${asset('plotly.min.js')}"></script>
+</head>
+<body>
+${page.body}
+<script nonce="${nonce}" src="${asset('webview', page.script)}"></script>
+</body>
+</html>`;
+}

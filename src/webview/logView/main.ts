@@ -1,0 +1,74 @@
+// Runs in the training-log webview (browser): keeps the decoded runs, draws one chart per metric with the
+// shared figure builders, and re-draws on new points or when a control changes (one redraw per frame).
+import type { FromLogView, ToLogView } from '../../protocol/logView';
+import type { Run } from '../../logs/model';
+import { themeFromCss } from '../../charts/theme';
+import { DEFAULT_CURVE_OPTIONS, trainingFigures, type CurveOptions } from '../../charts/trainingCurves';
+import { button, checkbox, dropdown, slider } from '../ui/components';
+
+const vscode = acquireVsCodeApi();
+const post = (m: FromLogView) => vscode.postMessage(m);
+const saved = vscode.getState() as Partial<CurveOptions> | undefined;
+const options: CurveOptions = { ...DEFAULT_CURVE_OPTIONS, ...saved };
+const runs = new Map<string, Run>();
+const charts = new Map<string, HTMLElement>();
+const status = document.getElementById('status')!;
+const grid = document.getElementById('charts')!;
+
+let scheduled = false;
+function redraw(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    const theme = themeFromCss((name) => getComputedStyle(document.body).getPropertyValue(name));
+    for (const figure of trainingFigures([...runs.values()], theme, options)) {
+      let div = charts.get(figure.metric);
+      if (!div) {
+        div = document.createElement('div');
+        div.className = 'chart';
+        div.dataset.metric = figure.metric;
+        grid.appendChild(div);
+        charts.set(figure.metric, div);
+        const target = div;
+        div.appendChild(button('PNG', async () => post({ type: 'savePng', metric: figure.metric, dataUrl: await Plotly.toImage(target.querySelector<HTMLElement>('.plot')!, { format: 'png', width: 900, height: 420 }) })));
+        const plot = document.createElement('div');
+        plot.className = 'plot';
+        div.appendChild(plot);
+      }
+      void Plotly.react(div.querySelector<HTMLElement>('.plot')!, figure.data, figure.layout, { displaylogo: false, responsive: true });
+    }
+    const skipped = [...runs.values()].flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`));
+    const points = [...runs.values()].reduce((n, r) => n + Object.values(r.scalars).reduce((m, p) => m + p.length, 0), 0);
+    status.textContent = `${runs.size} run(s), ${charts.size} metric(s), ${points} points${skipped.length ? ' · ' + skipped.join(' · ') : ''}`;
+  });
+}
+
+function setOption<K extends keyof CurveOptions>(key: K, value: CurveOptions[K]): void {
+  options[key] = value;
+  vscode.setState(options);
+  redraw();
+}
+
+document.getElementById('controls')!.append(
+  slider('Smoothing', 0, 0.99, 0.01, options.smoothing, (v) => setOption('smoothing', v)),
+  checkbox('Log scale', options.logY, (v) => setOption('logY', v)),
+  dropdown('X axis', [{ value: 'step', label: 'Step' }, { value: 'wall_time', label: 'Wall time' }], options.x, (v) => setOption('x', v)),
+  button('Export HTML report', () => post({ type: 'exportHtml', smoothing: options.smoothing, logY: options.logY, x: options.x }), 'primary'),
+);
+
+window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
+  const m = event.data;
+  if (m.type === 'error') {
+    status.textContent = m.message;
+    status.classList.add('error');
+    return;
+  }
+  const run = runs.get(m.run) ?? { name: m.run, format: 'jsonl', scalars: {}, skipped: {} };
+  for (const [tag, points] of Object.entries(m.points)) (run.scalars[tag] ??= []).push(...points);
+  run.skipped = m.skipped;
+  runs.set(m.run, run);
+  redraw();
+});
+
+post({ type: 'ready' });
