@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
+import { benchLogParse } from './logParse';
 import { median, time } from './timing';
 
 interface Row {
@@ -81,13 +82,10 @@ async function main(): Promise<void> {
     await roundTrip(engine);
     await crossEntropyShape(engine, 512, 32000, 7);
     await crossEntropyShape(engine, 4096, 50257, 3);
-    for (const extra of extraBenches) await extra(report);
+    await benchLogParse(report);
   } finally {
     engine.dispose();
   }
 }
-
-/** Further benchmarks (training steps, log parsing) register here. */
-export const extraBenches: ((report: (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void) => Promise<void>)[] = [];
 
 void main();

@@ -16,14 +16,35 @@ function numeric(v: unknown): number | undefined {
 
 /** Adds one record's numeric fields as points; `fallbackStep` is used when it names no step. */
 export function addRecord(run: Run, record: Record<string, unknown>, fallbackStep: number): void {
-  const stepKey = STEP_KEYS.find((k) => typeof record[k] === 'number');
-  const step = stepKey ? (record[stepKey] as number) : fallbackStep;
-  const timeKey = TIME_KEYS.find((k) => typeof record[k] === 'number');
-  const wallTime = timeKey ? (record[timeKey] as number) : null;
-  for (const [key, raw] of Object.entries(record)) {
+  // Hot path (a million lines per second): plain loops, no intermediate arrays.
+  let step = fallbackStep;
+  let stepKey: string | undefined;
+  for (const k of STEP_KEYS) {
+    const v = record[k];
+    if (typeof v === 'number') {
+      step = v;
+      stepKey = k;
+      break;
+    }
+  }
+  let wallTime: number | null = null;
+  let timeKey: string | undefined;
+  for (const k of TIME_KEYS) {
+    const v = record[k];
+    if (typeof v === 'number') {
+      wallTime = v;
+      timeKey = k;
+      break;
+    }
+  }
+  const scalars = run.scalars;
+  for (const key in record) {
     if (key === stepKey || key === timeKey) continue;
-    const value = numeric(raw);
-    if (value !== undefined) addPoint(run, key, [step, wallTime, value]);
+    const raw = record[key];
+    const value = typeof raw === 'number' ? raw : numeric(raw);
+    if (value === undefined) continue;
+    const points = scalars[key] ?? (scalars[key] = []);
+    points.push([step, wallTime, value]);
   }
 }
 
@@ -65,15 +86,18 @@ export function readJsonLines(textContent: string, run: Run, firstLine = 0, fina
     const nl = textContent.indexOf('\n', start);
     if (nl < 0 && !final) break;
     const end = nl < 0 ? textContent.length : nl;
-    const raw = textContent.slice(start, end).trim();
-    if (raw) {
-      try {
-        const record = parseJsonLenient(raw) as Record<string, unknown>;
-        if (record && typeof record === 'object' && !Array.isArray(record)) addRecord(run, record, line);
-        else skip(run, 'JSON line that is not an object');
-      } catch {
-        skip(run, 'line that is not valid JSON');
-      }
+    const raw = textContent.slice(start, end);
+    let record: unknown;
+    let valid = true;
+    try {
+      record = parseJsonLenient(raw);
+    } catch {
+      valid = false;
+    }
+    if (valid || raw.trim() !== '') {
+      if (!valid) skip(run, 'line that is not valid JSON');
+      else if (record && typeof record === 'object' && !Array.isArray(record)) addRecord(run, record as Record<string, unknown>, line);
+      else skip(run, 'JSON line that is not an object');
       line++;
     }
     if (nl < 0) return { consumed: textContent.length, lines: line };
