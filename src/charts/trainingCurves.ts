@@ -2,7 +2,7 @@
 // smoothed line over the raw curve drawn faintly; min/max envelope of the raw points where decimated;
 // loss-spike markers. Pure: data in, figure specs out (used by the log view, reports and notebooks).
 import { decimateMinMax, findSpikes, smoothTensorBoard } from '../logs/curves';
-import type { Run, ScalarPoint } from '../logs/model';
+import type { Run, Series } from '../logs/model';
 import type { ChartTheme } from './theme';
 
 export interface CurveOptions {
@@ -34,10 +34,10 @@ function pick<T>(items: readonly T[], indices: number[]): T[] {
   return indices.map((i) => items[i]);
 }
 
-function seriesTraces(run: Run, tag: string, points: ScalarPoint[], color: string, theme: ChartTheme, o: CurveOptions): Record<string, unknown>[] {
+function seriesTraces(run: Run, tag: string, series: Series, color: string, theme: ChartTheme, o: CurveOptions): Record<string, unknown>[] {
   const { split } = metricOf(tag);
-  const xs = points.map((p) => (o.x === 'step' ? p[0] : p[1] === null ? null : new Date(p[1] * 1000).toISOString()));
-  const ys = points.map((p) => p[2]);
+  const xs: (number | string | null)[] = o.x === 'step' ? series.steps : series.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString()));
+  const ys = series.values;
   const smooth = smoothTensorBoard(ys, o.smoothing);
   const keep = decimateMinMax(ys, o.maxPoints / 2);
   const name = `${run.name} · ${tag}`;
@@ -46,8 +46,8 @@ function seriesTraces(run: Run, tag: string, points: ScalarPoint[], color: strin
   if (o.smoothing > 0) {
     traces.push({ type: 'scatter', mode: 'lines', x: pick(xs, keep), y: pick(ys, keep), name: `${name} (raw)`, line: { color, width: 1, dash }, opacity: 0.25, hoverinfo: 'skip', showlegend: false, legendgroup: name });
   }
-  traces.push({ type: 'scatter', mode: points.length > 1 ? 'lines' : 'markers', x: pick(xs, keep), y: pick(o.smoothing > 0 ? smooth : ys, keep), name, line: { color, width: 2, dash }, legendgroup: name, hovertemplate: `${name}<br>%{x}: %{y:.6g}<extra></extra>` });
-  if (keep.length < points.length) {
+  traces.push({ type: 'scatter', mode: ys.length > 1 ? 'lines' : 'markers', x: pick(xs, keep), y: pick(o.smoothing > 0 ? smooth : ys, keep), name, line: { color, width: 2, dash }, legendgroup: name, hovertemplate: `${name}<br>%{x}: %{y:.6g}<extra></extra>` });
+  if (keep.length < ys.length) {
     // Envelope: min and max of the raw values within each display bucket.
     const lo: (number | null)[] = [];
     const hi: (number | null)[] = [];
@@ -78,13 +78,13 @@ export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options
   let colorIndex = 0;
   const colors = new Map<string, string>();
   for (const run of runs) {
-    for (const [tag, points] of Object.entries(run.scalars)) {
-      if (!points.length) continue;
+    for (const [tag, series] of Object.entries(run.scalars)) {
+      if (!series.values.length) continue;
       const { metric } = metricOf(tag);
       const key = `${run.name}\u0000${metric}`;
       if (!colors.has(key)) colors.set(key, theme.palette[colorIndex++ % theme.palette.length]);
       const traces = byMetric.get(metric) ?? [];
-      traces.push(...seriesTraces(run, tag, points, colors.get(key)!, theme, o));
+      traces.push(...seriesTraces(run, tag, series, colors.get(key)!, theme, o));
       byMetric.set(metric, traces);
     }
   }

@@ -5,7 +5,7 @@ import { htmlReport } from '../charts/report';
 import { LIGHT_THEME } from '../charts/theme';
 import { trainingFigures } from '../charts/trainingCurves';
 import { loadRuns } from '../logs/files';
-import type { Run } from '../logs/model';
+import { toPoints, type Run } from '../logs/model';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -16,8 +16,8 @@ function flag(args: string[], name: string): string | undefined {
 export function scalarsJson(runs: Run[]): Record<string, [number, number | null, number | null][]> {
   const out: Record<string, [number, number | null, number | null][]> = {};
   for (const run of runs) {
-    for (const [tag, points] of Object.entries(run.scalars)) {
-      out[runs.length > 1 ? `${run.name}/${tag}` : tag] = points.map(([s, w, v]) => [s, w, Number.isFinite(v) ? v : null]);
+    for (const [tag, series] of Object.entries(run.scalars)) {
+      out[runs.length > 1 ? `${run.name}/${tag}` : tag] = toPoints(series).map(([s, w, v]) => [s, w, Number.isFinite(v) ? v : null]);
     }
   }
   return out;

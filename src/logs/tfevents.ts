@@ -78,10 +78,10 @@ function decodeValue(bytes: Uint8Array, start: number, end: number, step: number
     else if (field === 5) other = 'histogram';
     else if (field === 6) other = 'audio';
   });
-  if (simple !== undefined) return addPoint(run, tag, [step, wallTime, simple]);
+  if (simple !== undefined) return addPoint(run, tag, step, wallTime, simple);
   const t = tensor as FieldValue | undefined;
   const scalar = t && t.wire === 2 ? scalarTensor(bytes, t.start, t.end) : undefined;
-  if (scalar !== undefined) return addPoint(run, tag, [step, wallTime, scalar]);
+  if (scalar !== undefined) return addPoint(run, tag, step, wallTime, scalar);
   skip(run, `non-scalar summary (${other || 'tensor'})`);
 }
 

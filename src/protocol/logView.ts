@@ -1,11 +1,11 @@
 // Messages between the training-log view (webview) and the extension host. Types only.
-import type { ScalarPoint } from '../logs/model';
+import type { Series } from '../logs/model';
 
 /** host → view: points appended to a run since the last update (the first update carries everything). */
 export interface RunPointsMessage {
   type: 'points';
   run: string;
-  points: Record<string, ScalarPoint[]>;
+  points: Record<string, Series>;
   skipped: Record<string, number>;
 }
 

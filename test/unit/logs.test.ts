@@ -5,7 +5,9 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findLogFiles, LogFile, loadRuns } from '../../src/logs/files';
-import { emptyRun } from '../../src/logs/model';
+import { emptyRun, toPoints, type Run } from '../../src/logs/model';
+
+const points = (run: Run, tag: string) => toPoints(run.scalars[tag]);
 import { readCsv, readJsonLines, readTrainerState } from '../../src/logs/text';
 import { readEventRecords } from '../../src/logs/tfevents';
 import { fileVersionEvent, scalarEvent, tfrecords } from '../support/eventWriter';
@@ -17,7 +19,7 @@ describe('event files (own fixtures)', () => {
     const bytes = tfrecords([fileVersionEvent(), scalarEvent(1, 100.5, 'loss', 2.5), scalarEvent(2, 101.25, 'loss', 1.25, true)]);
     const run = emptyRun('r', 'tfevents');
     const p = readEventRecords(bytes, run);
-    assert.deepEqual(run.scalars.loss, [[1, 100.5, 2.5], [2, 101.25, 1.25]]);
+    assert.deepEqual(points(run, 'loss'), [[1, 100.5, 2.5], [2, 101.25, 1.25]]);
     assert.equal(p.records, 3);
     assert.equal(p.pendingBytes, 0);
   });
@@ -26,7 +28,7 @@ describe('event files (own fixtures)', () => {
     const bytes = tfrecords([scalarEvent(1, 1, 'a', 1), scalarEvent(2, 2, 'a', 2), scalarEvent(3, 3, 'a', 3)], [1]);
     const run = emptyRun('r', 'tfevents');
     readEventRecords(bytes, run);
-    assert.deepEqual(run.scalars.a.map((p) => p[0]), [1, 3]);
+    assert.deepEqual(run.scalars.a.steps, [1, 3]);
     assert.equal(run.skipped['record data CRC mismatch'], 1);
   });
 
@@ -34,7 +36,7 @@ describe('event files (own fixtures)', () => {
     const whole = tfrecords([scalarEvent(1, 1, 'a', 1), scalarEvent(2, 2, 'a', 2)]);
     const run = emptyRun('r', 'tfevents');
     const p = readEventRecords(whole.subarray(0, whole.length - 5), run);
-    assert.deepEqual(run.scalars.a, [[1, 1, 1]]);
+    assert.deepEqual(points(run, 'a'), [[1, 1, 1]]);
     assert.ok(p.pendingBytes > 0);
     assert.deepEqual(readEventRecords(new Uint8Array(0), emptyRun('e', 'tfevents')), { offset: 0, records: 0, pendingBytes: 0 });
   });
@@ -46,9 +48,9 @@ describe('event files (own fixtures)', () => {
     const cut = Math.floor(all.length / 3) + 5; // one record and a bit of the next
     writeFileSync(file, all.subarray(0, cut));
     const log = new LogFile(file, 'tfevents', 'run');
-    assert.equal((await log.read()).scalars.loss.length, 1);
+    assert.equal((await log.read()).scalars.loss.values.length, 1);
     appendFileSync(file, all.subarray(cut));
-    assert.deepEqual((await log.read()).scalars.loss.map((p) => p[2]), [3, 2, 1]);
+    assert.deepEqual((await log.read()).scalars.loss.values, [3, 2, 1]);
   });
 });
 
@@ -56,27 +58,27 @@ describe('text logs (own fixtures)', () => {
   it('JSONL: keeps a trailing partial line for the next read, counts bad lines', () => {
     const run = emptyRun('r', 'jsonl');
     const p = readJsonLines('{"step": 1, "loss": 2}\nnot json\n{"step": 2, "lo', run);
-    assert.deepEqual(run.scalars.loss, [[1, null, 2]]);
+    assert.deepEqual(points(run, 'loss'), [[1, null, 2]]);
     assert.equal(run.skipped['line that is not valid JSON'], 1);
     const rest = '{"step": 2, "loss": 1.5}\n';
     readJsonLines(rest, run, p.lines);
-    assert.deepEqual(run.scalars.loss.map((x) => x[2]), [2, 1.5]);
+    assert.deepEqual(run.scalars.loss.values, [2, 1.5]);
   });
 
   it('trainer_state.json: interleaved train and eval entries, Python NaN', () => {
     const run = emptyRun('r', 'trainer_state');
     readTrainerState('{"log_history": [{"step": 10, "loss": 2.0, "grad_norm": NaN, "epoch": 0.1}, {"step": 10, "eval_loss": 1.9}]}', run);
-    assert.deepEqual(run.scalars.loss, [[10, null, 2]]);
-    assert.ok(Number.isNaN(run.scalars.grad_norm[0][2]));
-    assert.deepEqual(run.scalars.eval_loss, [[10, null, 1.9]]);
+    assert.deepEqual(points(run, 'loss'), [[10, null, 2]]);
+    assert.ok(Number.isNaN(run.scalars.grad_norm.values[0]));
+    assert.deepEqual(points(run, 'eval_loss'), [[10, null, 1.9]]);
   });
 
   it('CSV: sparse Lightning rows, nan cells', () => {
     const run = emptyRun('r', 'csv');
     readCsv('epoch,step,train_loss,val_loss\n0,49,2.5,\n0,99,,nan\n', run);
-    assert.deepEqual(run.scalars.train_loss, [[49, null, 2.5]]);
-    assert.ok(Number.isNaN(run.scalars.val_loss[0][2]));
-    assert.deepEqual(run.scalars.epoch.map((p) => p[0]), [49, 99]);
+    assert.deepEqual(points(run, 'train_loss'), [[49, null, 2.5]]);
+    assert.ok(Number.isNaN(run.scalars.val_loss.values[0]));
+    assert.deepEqual(run.scalars.epoch.steps, [49, 99]);
   });
 });
 
@@ -91,7 +93,7 @@ describe('real training logs (../shared/fixtures/logs)', function () {
       const run = await new LogFile(file, 'tfevents', 'r').read(true);
       assert.deepEqual(Object.keys(run.scalars).sort(), Object.keys(expected.scalars).sort());
       for (const [tag, want] of Object.entries(expected.scalars) as [string, { points: number[][] }][]) {
-        assert.deepEqual(run.scalars[tag], want.points, tag);
+        assert.deepEqual(points(run, tag), want.points, tag);
       }
       const skippedTags = Object.values(expected.skipped_tags as Record<string, { count: number }>).reduce((n, s) => n + s.count, 0);
       const skippedHere = Object.entries(run.skipped).filter(([r]) => r.startsWith('non-scalar')).reduce((n, [, c]) => n + c, 0);
@@ -112,15 +114,15 @@ describe('real training logs (../shared/fixtures/logs)', function () {
     it(rel, async () => {
       const [run] = await loadRuns(path.join(FIXTURES, rel));
       assert.deepEqual(Object.keys(run.scalars).sort(), [...tags].sort());
-      for (const [tag, n] of Object.entries(counts)) assert.equal(run.scalars[tag].length, n, tag);
+      for (const [tag, n] of Object.entries(counts)) assert.equal(run.scalars[tag].values.length, n, tag);
       assert.deepEqual(run.skipped, {});
     });
   }
 
   it('jsonl/detectron2: iteration is the step', async () => {
     const [run] = await loadRuns(path.join(FIXTURES, 'jsonl/detectron2_train-detectron2/output/metrics.json'));
-    assert.equal(run.scalars.loss_cls.length, 5);
-    assert.equal(run.scalars.loss_cls[0][0], 19);
+    assert.equal(run.scalars.loss_cls.values.length, 5);
+    assert.equal(run.scalars.loss_cls.steps[0], 19);
   });
 
   it('groups the event files of one folder into one run', async () => {

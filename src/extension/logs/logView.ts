@@ -8,7 +8,7 @@ import { htmlReport } from '../../charts/report';
 import { LIGHT_THEME } from '../../charts/theme';
 import { trainingFigures } from '../../charts/trainingCurves';
 import { detectFormat, findLogFiles, LogFile } from '../../logs/files';
-import type { Run } from '../../logs/model';
+import { appendSeries, emptySeries, type Run, type Series } from '../../logs/model';
 import { isFromLogView, type ToLogView } from '../../protocol/logView';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
@@ -96,14 +96,15 @@ export class LogView implements vscode.Disposable {
   }
 
   private post(run: Run): void {
-    const points: Record<string, Run['scalars'][string]> = {};
+    const points: Record<string, Series> = {};
     for (const [tag, all] of Object.entries(run.scalars)) {
       const key = `${run.name}\u0000${tag}`;
       const already = this.sent.get(key) ?? 0;
+      const n = all.values.length;
       // Formats that are re-read whole (CSV, trainer_state) may restart: then send everything again.
-      const from = all.length < already ? 0 : already;
-      if (all.length > from) points[tag] = all.slice(from);
-      this.sent.set(key, all.length);
+      const from = n < already ? 0 : already;
+      if (n > from) points[tag] = { steps: all.steps.slice(from), wallTimes: all.wallTimes.slice(from), values: all.values.slice(from) };
+      this.sent.set(key, n);
     }
     this.postMessage({ type: 'points', run: run.name, points, skipped: run.skipped });
   }
@@ -133,7 +134,7 @@ function mergeRuns(runs: Run[]): Run[] {
   for (const r of runs) {
     const m = byName.get(r.name);
     if (!m) byName.set(r.name, { ...r, scalars: { ...r.scalars } });
-    else for (const [t, p] of Object.entries(r.scalars)) m.scalars[t] = [...(m.scalars[t] ?? []), ...p];
+    else for (const [t, p] of Object.entries(r.scalars)) appendSeries((m.scalars[t] ??= emptySeries()), p);
   }
   return [...byName.values()];
 }

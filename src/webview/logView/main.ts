@@ -1,7 +1,7 @@
 // Runs in the training-log webview (browser): keeps the decoded runs, draws one chart per metric with the
 // shared figure builders, and re-draws on new points or when a control changes (one redraw per frame).
 import type { FromLogView, ToLogView } from '../../protocol/logView';
-import type { Run } from '../../logs/model';
+import { appendSeries, emptySeries, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
 import { DEFAULT_CURVE_OPTIONS, trainingFigures, type CurveOptions } from '../../charts/trainingCurves';
 import { button, checkbox, dropdown, slider } from '../ui/components';
@@ -39,7 +39,7 @@ function redraw(): void {
       void Plotly.react(div.querySelector<HTMLElement>('.plot')!, figure.data, figure.layout, { displaylogo: false, responsive: true });
     }
     const skipped = [...runs.values()].flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`));
-    const points = [...runs.values()].reduce((n, r) => n + Object.values(r.scalars).reduce((m, p) => m + p.length, 0), 0);
+    const points = [...runs.values()].reduce((n, r) => n + Object.values(r.scalars).reduce((m, s) => m + s.values.length, 0), 0);
     status.textContent = `${runs.size} run(s), ${charts.size} metric(s), ${points} points${skipped.length ? ' · ' + skipped.join(' · ') : ''}`;
   });
 }
@@ -65,7 +65,7 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
     return;
   }
   const run = runs.get(m.run) ?? { name: m.run, format: 'jsonl', scalars: {}, skipped: {} };
-  for (const [tag, points] of Object.entries(m.points)) (run.scalars[tag] ??= []).push(...points);
+  for (const [tag, series] of Object.entries(m.points)) appendSeries((run.scalars[tag] ??= emptySeries()), series);
   run.skipped = m.skipped;
   runs.set(m.run, run);
   redraw();
