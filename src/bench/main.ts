@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
 import { benchLogParse } from './logParse';
+import { benchTraining } from './training';
 import { median, time } from './timing';
 
 interface Row {
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
     await crossEntropyShape(engine, 512, 32000, 7);
     await crossEntropyShape(engine, 4096, 50257, 3);
     await benchLogParse(report);
+    await benchTraining(report);
   } finally {
     engine.dispose();
   }

@@ -5,10 +5,24 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineWorkerData, FromEngineWorker, OpRequest, OpResult, ToEngineWorker } from '../protocol/engine';
 import { requestBuffers } from './transfer';
+import type { MetricBatch, MetricsMessage, TrainingConfig, TrainingDoneMessage } from '../protocol/training';
 
 interface Pending {
   resolve(result: OpResult): void;
   reject(error: Error): void;
+}
+
+interface PendingRun {
+  onMetrics(batch: MetricBatch): void;
+  resolve(done: TrainingDoneMessage): void;
+  reject(error: Error): void;
+}
+
+/** A training run started by EngineClient.train. */
+export interface TrainingHandle {
+  /** Resolves when the run completes or is stopped; rejects if it fails or the worker dies. */
+  done: Promise<TrainingDoneMessage>;
+  stop(): void;
 }
 
 export interface EngineClientOptions {
@@ -24,6 +38,7 @@ export class EngineStoppedError extends Error {}
 export class EngineClient {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  private readonly runs = new Map<number, PendingRun>();
   private nextId = 1;
   private readonly workerPath: string;
   private readonly workerData: EngineWorkerData;
@@ -53,6 +68,16 @@ export class EngineClient {
     });
   }
 
+  /** Trains a model on the engine; `onMetrics` receives metric batches (not one call per step). */
+  train(config: TrainingConfig, onMetrics: (batch: MetricBatch) => void): TrainingHandle {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    const done = new Promise<TrainingDoneMessage>((resolve, reject) => this.runs.set(id, { onMetrics, resolve, reject }));
+    worker.ref();
+    worker.postMessage({ type: 'train', id, config } satisfies ToEngineWorker);
+    return { done, stop: () => this.worker?.postMessage({ type: 'stopTraining', id } satisfies ToEngineWorker) };
+  }
+
   /** True while a worker is running (it starts lazily on the first request). */
   get running(): boolean {
     return this.worker !== undefined;
@@ -67,15 +92,26 @@ export class EngineClient {
     void this.terminate();
   }
 
+  private onRunMessage(worker: Worker, reply: MetricsMessage | TrainingDoneMessage): void {
+    const run = this.runs.get(reply.id);
+    if (!run) return;
+    if (reply.type === 'metrics') return run.onMetrics(reply.batch);
+    this.runs.delete(reply.id);
+    if (this.pending.size === 0 && this.runs.size === 0) worker.unref();
+    if (reply.reason === 'failed') run.reject(new Error(reply.message ?? 'training failed'));
+    else run.resolve(reply);
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.workerPath, { workerData: this.workerData });
     worker.unref();
     worker.on('message', (reply: FromEngineWorker) => {
+      if (reply.type === 'metrics' || reply.type === 'trainingDone') return this.onRunMessage(worker, reply);
       const pending = this.pending.get(reply.id);
       if (!pending) return;
       this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0 && this.runs.size === 0) worker.unref();
       if (reply.type === 'result') pending.resolve(reply.result);
       else pending.reject(new Error(reply.message));
     });
@@ -83,8 +119,9 @@ export class EngineClient {
       if (this.worker !== worker) return;
       this.worker = undefined;
       const error = new EngineStoppedError(`The Loss Lab engine stopped (${reason}) before answering; the next request starts it again.`);
-      for (const p of this.pending.values()) p.reject(error);
+      for (const p of [...this.pending.values(), ...this.runs.values()]) p.reject(error);
       this.pending.clear();
+      this.runs.clear();
     };
     worker.on('error', (error) => stopped(error.message));
     worker.on('exit', (code) => stopped(`exit code ${code}`));

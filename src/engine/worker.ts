@@ -6,13 +6,33 @@ import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from '../prot
 import { evaluate } from './evaluate';
 import { setMemoryBudget } from './tensors';
 import { resultBuffers } from './transfer';
+import { TrainingRun } from './training/run';
+import type { StartTrainingMessage } from '../protocol/training';
 
 const port = parentPort;
 if (!port) throw new Error('engine worker must run inside a worker_threads Worker');
 const settings = workerData as EngineWorkerData | undefined;
 if (settings?.memoryBudgetBytes) setMemoryBudget(settings.memoryBudgetBytes);
 
+const runs = new Map<number, TrainingRun>();
+
+async function train(message: StartTrainingMessage): Promise<void> {
+  const post = (m: FromEngineWorker) => port!.postMessage(m);
+  try {
+    const run = new TrainingRun(message.config, (batch) => post({ type: 'metrics', id: message.id, batch }));
+    runs.set(message.id, run);
+    const { reason, stepsPerSecond } = await run.run();
+    post({ type: 'trainingDone', id: message.id, reason, stepsPerSecond });
+  } catch (error) {
+    post({ type: 'trainingDone', id: message.id, reason: 'failed', message: error instanceof Error ? error.message : String(error), stepsPerSecond: 0 });
+  } finally {
+    runs.delete(message.id);
+  }
+}
+
 port.on('message', async (message: ToEngineWorker) => {
+  if (message.type === 'train') return train(message);
+  if (message.type === 'stopTraining') return runs.get(message.id)?.stop();
   let reply: FromEngineWorker;
   try {
     reply = { type: 'result', id: message.id, result: await evaluate(message.request) };

@@ -1,0 +1,88 @@
+// Training runs on the engine: configuration, metric batches and control messages. Types only.
+
+export type ModelKind = 'softmax_regression' | 'mlp' | 'char_bigram' | 'char_mlp';
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+
+export interface TrainingConfig {
+  model: ModelKind;
+  /** Toy 2-D data for classifiers ('moons' | 'spiral' | 'blobs'); text for character models. */
+  dataset: { kind: 'toy2d'; shape: 'moons' | 'spiral' | 'blobs'; classes: number; samples: number } | { kind: 'text'; text: string; context: number };
+  hidden: number;
+  /** Embedding width of char_mlp. */
+  embedding: number;
+  optimizer: OptimizerKind;
+  lr: number;
+  momentum: number;
+  warmupSteps: number;
+  /** Cosine decay to lr·minLrRatio over `steps`. */
+  minLrRatio: number;
+  steps: number;
+  batchSize: number;
+  /** Micro-batches per optimizer step; the loss is divided by the tokens of all of them (the global denominator). */
+  gradAccumulation: number;
+  /** Global-norm clipping threshold; 0 = off. */
+  clipNorm: number;
+  labelSmoothing: number;
+  focalGamma: number;
+  /** Per-class weights, or empty for none. */
+  classWeights: number[];
+  evalEvery: number;
+  seed: number;
+}
+
+/** host → worker: start a run; the worker answers with MetricsMessages and one TrainingDoneMessage. */
+export interface StartTrainingMessage {
+  type: 'train';
+  id: number;
+  config: TrainingConfig;
+}
+
+/** host → worker: stop the run `id` after its current step. */
+export interface StopTrainingMessage {
+  type: 'stopTraining';
+  id: number;
+}
+
+/** Metric columns of consecutive steps (a batch, never one message per step). */
+export interface MetricBatch {
+  steps: number[];
+  /** loss, perplexity, accuracy, top5_accuracy, grad_norm, lr, and eval_loss / eval_accuracy at eval steps. */
+  metrics: Record<string, { steps: number[]; values: number[] }>;
+}
+
+/** worker → host: metrics since the last batch. */
+export interface MetricsMessage {
+  type: 'metrics';
+  id: number;
+  batch: MetricBatch;
+}
+
+/** worker → host: the run ended ('completed' | 'stopped') or failed. */
+export interface TrainingDoneMessage {
+  type: 'trainingDone';
+  id: number;
+  reason: 'completed' | 'stopped' | 'failed';
+  message?: string;
+  stepsPerSecond: number;
+}
+
+export const DEFAULT_TRAINING: TrainingConfig = {
+  model: 'mlp',
+  dataset: { kind: 'toy2d', shape: 'moons', classes: 2, samples: 1000 },
+  hidden: 32,
+  embedding: 16,
+  optimizer: 'adam',
+  lr: 0.01,
+  momentum: 0.9,
+  warmupSteps: 20,
+  minLrRatio: 0.1,
+  steps: 500,
+  batchSize: 64,
+  gradAccumulation: 1,
+  clipNorm: 1,
+  labelSmoothing: 0,
+  focalGamma: 0,
+  classWeights: [],
+  evalEvery: 25,
+  seed: 0,
+};
