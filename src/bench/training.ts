@@ -48,8 +48,8 @@ export async function benchTraining(report: Report): Promise<void> {
   const session = await sessionFor(`bench:${JSON.stringify(spec)}`, () => stepGraph(spec));
   const random = rng(1);
   const batches = Array.from({ length: 16 }, () => batch(random));
-  let W = new Float32Array(D * V);
-  let b = new Float32Array(V);
+  let W: Float32Array = new Float32Array(D * V);
+  let b: Float32Array = new Float32Array(V);
   const steps = 1000;
   const run = async (n: number) => {
     for (let i = 0; i < n; i++) {
