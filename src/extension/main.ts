@@ -5,6 +5,7 @@ import type { OpRequest, OpResult } from '../protocol/engine';
 import { checkEngine } from './checkEngine';
 import { EngineHost } from './engineHost';
 import { plotTrainingLog } from './logs/logView';
+import { trainModel } from './training/trainModel';
 
 /** What activate() returns: used by integration tests and by other extensions. */
 export interface LossLabApi {
@@ -21,6 +22,10 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     vscode.commands.registerCommand('lossLab.plotTrainingLog', async (uri?: vscode.Uri) => {
       const view = await plotTrainingLog(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined);
       if (view) context.subscriptions.push(view);
+    }),
+    vscode.commands.registerCommand('lossLab.trainModel', async (preset?: number) => {
+      const curves = await trainModel(context.extensionUri, host.engine, typeof preset === 'number' ? preset : undefined);
+      if (curves) context.subscriptions.push(curves);
     }),
   );
   return {

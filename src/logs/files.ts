@@ -93,7 +93,8 @@ export async function loadRuns(target: string): Promise<Run[]> {
   return [...runs.values()];
 }
 
-function mergeInto(target: Run, source: Run): void {
+/** Appends `source`'s points and skip counts to `target`. */
+export function mergeInto(target: Run, source: Run): void {
   for (const [tag, series] of Object.entries(source.scalars)) appendSeries((target.scalars[tag] ??= emptySeries()), series);
   for (const [reason, n] of Object.entries(source.skipped)) target.skipped[reason] = (target.skipped[reason] ?? 0) + n;
 }

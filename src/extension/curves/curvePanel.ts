@@ -1,0 +1,91 @@
+// A webview panel of training curves (the logView page): keeps the runs it has shown, sends only new
+// points, and answers the page's export requests. Used by the log viewer and by training runs.
+import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { htmlReport } from '../../charts/report';
+import { LIGHT_THEME } from '../../charts/theme';
+import { trainingFigures } from '../../charts/trainingCurves';
+import { appendSeries, emptySeries, type Run, type Series } from '../../logs/model';
+import { isFromLogView, type ToLogView } from '../../protocol/logView';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
+
+export class CurvePanel implements vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  /** Everything shown so far, by run name (the page holds the same). */
+  private readonly runs = new Map<string, Run>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** `onReady` runs when the page (re)loads and wants its data from the start. */
+  constructor(private readonly extensionUri: vscode.Uri, title: string, private readonly saveDir: string, private readonly onReady: () => void) {
+    this.panel = vscode.window.createWebviewPanel('lossLab.curves', title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, {
+      title,
+      script: 'logView.js',
+      body: '<div id="controls"></div><p id="status" role="status"></p><div id="charts"></div>',
+      css: '#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; } .chart vscode-button { float: right; }',
+    });
+    this.panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
+  }
+
+  /** Sends the points of `run` not yet shown (all of them again if the run restarted, e.g. a rewritten CSV). */
+  update(run: Run): void {
+    const shown = this.runs.get(run.name) ?? { ...run, scalars: {} };
+    const points: Record<string, Series> = {};
+    for (const [tag, all] of Object.entries(run.scalars)) {
+      const have = shown.scalars[tag] ?? (shown.scalars[tag] = emptySeries());
+      const from = all.values.length < have.values.length ? 0 : have.values.length;
+      if (from === 0 && have.values.length) shown.scalars[tag] = emptySeries();
+      if (all.values.length > from) {
+        points[tag] = { steps: all.steps.slice(from), wallTimes: all.wallTimes.slice(from), values: all.values.slice(from) };
+        appendSeries(shown.scalars[tag], points[tag]);
+      }
+    }
+    shown.skipped = run.skipped;
+    this.runs.set(run.name, shown);
+    this.post({ type: 'points', run: run.name, points, skipped: run.skipped });
+  }
+
+  /** Appends points to a run (training metrics as they arrive). */
+  append(runName: string, points: Record<string, Series>): void {
+    const shown = this.runs.get(runName) ?? { name: runName, format: 'jsonl', scalars: {}, skipped: {} };
+    for (const [tag, s] of Object.entries(points)) appendSeries((shown.scalars[tag] ??= emptySeries()), s);
+    this.runs.set(runName, shown);
+    this.post({ type: 'points', run: runName, points, skipped: {} });
+  }
+
+  showError(message: string): void {
+    this.post({ type: 'error', message });
+  }
+
+  private post(message: ToLogView): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(message: unknown): Promise<void> {
+    if (!isFromLogView(message)) return;
+    if (message.type === 'ready') {
+      // A reloaded page has nothing: replay what was shown, then let the owner continue.
+      const shown = [...this.runs.values()];
+      this.runs.clear();
+      for (const run of shown) this.update(run);
+      this.onReady();
+    } else if (message.type === 'exportHtml') {
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, 'training-report.html')), filters: { HTML: ['html'] } });
+      if (!uri) return;
+      const plotly = readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'plotly.min.js').fsPath, 'utf8');
+      const figures = trainingFigures([...this.runs.values()], LIGHT_THEME, { smoothing: message.smoothing, logY: message.logY, x: message.x });
+      await fs.writeFile(uri.fsPath, htmlReport(this.panel.title, figures, plotly));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}', uri.fsPath));
+    } else {
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, `${message.metric.replace(/[^\w.-]+/g, '_')}.png`)), filters: { PNG: ['png'] } });
+      if (uri) await vscode.workspace.fs.writeFile(uri, Buffer.from(message.dataUrl.split(',')[1], 'base64'));
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
