@@ -21,6 +21,8 @@ const bundles = [
   { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/engine-worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/kernel/worker.ts'], outfile: 'dist/kernel-worker.js' },
+  { ...node, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.js' },
   {
     bundle: true,
     platform: 'browser',
