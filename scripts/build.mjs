@@ -34,6 +34,18 @@ const bundles = [
     entryPoints: { logView: 'src/webview/logView/main.ts' },
     outdir: 'dist/webview',
   },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    define: { global: 'window' },
+    entryPoints: ['src/renderer/main.ts'],
+    outfile: 'dist/renderer.js',
+  },
 ];
 
 // plotly.js (basic bundle: scatter, bar), pinned, shipped beside the bundles: never from a CDN.

@@ -17,6 +17,10 @@ Usage:
   losslab plot LOG... --format json Print the decoded scalars: {"<tag>": [[step, wall_time, value], ...]}
                                     (wall_time null where the format has none; "<run>/<tag>" for several
                                     runs; NaN as null).
+  losslab run NOTEBOOK.lossnb [--out FILE]
+                                    Run every code cell of a Loss Lab notebook with its kernel, outside
+                                    VS Code, and write the outputs (into FILE, or back into the notebook).
+                                    Exit code 1 if a cell fails.
   losslab --help                    Show this help.
 
 Tensors are {"dtype": "float32" | "float64" | "int64", "shape": [...], "data": [flat row-major]}.

@@ -2,12 +2,14 @@
 import { evalCommand } from './eval';
 import { HELP } from './help';
 import { plotCommand } from './plot';
+import { runCommand } from './run';
 
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
   plot: plotCommand,
+  run: runCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

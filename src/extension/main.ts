@@ -6,6 +6,9 @@ import { checkEngine } from './checkEngine';
 import { EngineHost } from './engineHost';
 import { plotTrainingLog } from './logs/logView';
 import { trainModel } from './training/trainModel';
+import { LossKernelController, NOTEBOOK_TYPE } from './notebook/controller';
+import { LossNotebookSerializer } from './notebook/serializer';
+import { newNotebook } from './notebook/newNotebook';
 
 /** What activate() returns: used by integration tests and by other extensions. */
 export interface LossLabApi {
@@ -16,7 +19,15 @@ export interface LossLabApi {
 
 export function activate(context: vscode.ExtensionContext): LossLabApi {
   const host = new EngineHost(context.extensionUri);
+  const kernels = new LossKernelController(context.extensionUri);
   context.subscriptions.push(
+    kernels,
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new LossNotebookSerializer()),
+    vscode.commands.registerCommand('lossLab.newNotebook', () => newNotebook()),
+    vscode.commands.registerCommand('lossLab.restartKernel', () => {
+      const notebook = vscode.window.activeNotebookEditor?.notebook;
+      if (notebook) return kernels.restart(notebook);
+    }),
     host,
     vscode.commands.registerCommand('lossLab.checkEngine', () => checkEngine(host.engine)),
     vscode.commands.registerCommand('lossLab.plotTrainingLog', async (uri?: vscode.Uri) => {

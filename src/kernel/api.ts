@@ -100,7 +100,8 @@ export function notebookApi(engine: EngineClient, sink: () => CellSink): Record<
       const inputs = new Map<string, LTensor>();
       inputNames.forEach((input, i) => {
         if (args[i] === undefined) throw new Error(`${name}() missing required argument '${input}'`);
-        inputs.set(input, tensor(args[i]));
+        // A plain list for a float argument is taken as float32 (PyTorch would need torch.tensor(..., dtype=float)).
+        inputs.set(input, args[i] instanceof LTensor ? args[i] : tensor(args[i], { dtype: op.inputs[input] === 'float' ? 'float32' : undefined }));
       });
       const opts: Record<string, OptionValue> = {};
       for (const [k, v] of Object.entries(options)) opts[k] = v instanceof LTensor || Array.isArray(v) ? tensor(v, { dtype: 'float32' }) : (v as OptionValue);
