@@ -7,6 +7,7 @@ export function run(): Promise<void> {
   // Suites register with the globals above; each is one file.
   require('./extension.test');
   require('./views.test');
+  require('./notebook.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });
