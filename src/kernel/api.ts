@@ -7,6 +7,7 @@ import { OP_DEFINITIONS } from '../engine/ops/registry';
 import type { OptionValue } from '../protocol/engine';
 import { MIME, type CellOutputJson, type CurvePayload, type DistributionPayload, type TensorPayload } from '../protocol/notebook';
 import type { DType, Tensor } from '../protocol/tensor';
+import { DEFAULT_TRAINING, type TrainingConfig } from '../protocol/training';
 
 /** A tensor in a cell: values, shape, dtype, and after backward() its gradient. */
 export class LTensor implements Tensor {
@@ -62,6 +63,13 @@ function tensor(value: unknown, options: { dtype?: DType } = {}): LTensor {
   const dtype = options.dtype ?? (flat.every(Number.isInteger) ? 'int64' : 'float32');
   const data = dtype === 'int64' ? BigInt64Array.from(flat, (v) => BigInt(Math.trunc(v))) : dtype === 'float64' ? Float64Array.from(flat) : Float32Array.from(flat);
   return new LTensor(dtype, shape, data);
+}
+
+/** The value of `s` at `step`, or the last one before it (eval metrics are recorded every few steps). */
+function valueAt(s: { steps: number[]; values: number[] }, step: number): number | null {
+  let v: number | null = null;
+  for (let i = 0; i < s.steps.length && s.steps[i] <= step; i++) v = s.values[i];
+  return v;
 }
 
 export interface CellSink {
@@ -133,6 +141,29 @@ export function notebookApi(engine: EngineClient, sink: () => CellSink): Record<
       rich(sink(), MIME.tensor, { version: 1, title, shape: value.shape, data: values(value) } satisfies TensorPayload);
     } else text(sink(), `${format(value)}\n`);
   };
+  /**
+   * Trains a model on the engine and shows its curves: `await train({ model: 'mlp', steps: 300 })`.
+   * Options are TrainingConfig fields (defaults: an MLP on two moons); returns the metric series.
+   */
+  const train = async (config: Partial<TrainingConfig> = {}) => {
+    const series: Record<string, { steps: number[]; values: number[] }> = {};
+    const run = engine.train({ ...DEFAULT_TRAINING, ...config }, (batch) => {
+      for (const [name, m] of Object.entries(batch.metrics)) {
+        const s = (series[name] ??= { steps: [], values: [] });
+        s.steps.push(...m.steps);
+        s.values.push(...m.values);
+      }
+    });
+    const done = await run.done;
+    for (const names of [['loss', 'eval_loss'], ['accuracy', 'eval_accuracy']]) {
+      const present = names.filter((n) => series[n]);
+      if (!present.length) continue;
+      // Eval metrics come every few steps: drawn on the train steps, holding their last value.
+      plot.curve(series[present[0]].steps, Object.fromEntries(present.map((n) => [n, series[present[0]].steps.map((st) => valueAt(series[n], st))])), { title: names[0], xTitle: 'step' });
+    }
+    text(sink(), `${done.reason} at ${done.stepsPerSecond.toFixed(0)} steps/s\n`);
+    return series;
+  };
   const torch = {
     tensor,
     float32: 'float32',
@@ -141,5 +172,5 @@ export function notebookApi(engine: EngineClient, sink: () => CellSink): Record<
     long: 'int64',
     nn: { functional: F },
   };
-  return { torch, F, show, plot };
+  return { torch, F, show, plot, train };
 }
