@@ -35,7 +35,7 @@ writeFileSync(ignoreFile, ignore);
 
 const { name, version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const out = path.join(ROOT, `${name}-${version}-${target}.vsix`);
-execFileSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license'], {
+execFileSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], {
   stdio: 'inherit',
   cwd: ROOT,
 });
