@@ -31,7 +31,7 @@ const bundles = [
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    entryPoints: { logView: 'src/webview/logView/main.ts' },
+    entryPoints: { logView: 'src/webview/logView/main.ts', playground: 'src/webview/playground/main.ts' },
     outdir: 'dist/webview',
   },
   {

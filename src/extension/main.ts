@@ -6,6 +6,7 @@ import { checkEngine } from './checkEngine';
 import { EngineHost } from './engineHost';
 import { plotTrainingLog } from './logs/logView';
 import { trainModel } from './training/trainModel';
+import { PLAYGROUND_VIEW, PlaygroundPanel } from './playground/playgroundPanel';
 import { LossKernelController, NOTEBOOK_TYPE } from './notebook/controller';
 import { LossNotebookSerializer } from './notebook/serializer';
 import { newNotebook } from './notebook/newNotebook';
@@ -30,6 +31,10 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     }),
     host,
     vscode.commands.registerCommand('lossLab.checkEngine', () => checkEngine(host.engine)),
+    vscode.commands.registerCommand('lossLab.openPlayground', () => void PlaygroundPanel.show(context.extensionUri, () => host.engine)),
+    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW, {
+      deserializeWebviewPanel: async (panel) => PlaygroundPanel.revive(panel, context.extensionUri, () => host.engine),
+    }),
     vscode.commands.registerCommand('lossLab.plotTrainingLog', async (uri?: vscode.Uri) => {
       const view = await plotTrainingLog(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined);
       if (view) context.subscriptions.push(view);

@@ -1,0 +1,48 @@
+// Runs in the playground webview (browser): tabs of scenes; every number comes from the engine through
+// the host. Records input→painted latencies in window.lossLabLatencies for the browser tests.
+import type { FromPanel } from '../../protocol/panel';
+import { EngineBridge } from './engine';
+import { themeNow, type Scene, type SceneContext } from './scene';
+import { otherLosses } from './scenes/otherLosses';
+import { preferences } from './scenes/preferences';
+import { softmaxCrossEntropy } from './scenes/softmaxCrossEntropy';
+
+const SCENES: Scene[] = [softmaxCrossEntropy, preferences, otherLosses];
+
+const vscode = acquireVsCodeApi();
+const engine = new EngineBridge((m: FromPanel) => vscode.postMessage(m));
+const latencies: number[] = [];
+(window as unknown as { lossLabLatencies: number[] }).lossLabLatencies = latencies;
+const ctx: SceneContext = { engine, theme: themeNow, painted: (ms) => latencies.push(ms) };
+
+const app = document.getElementById('app')!;
+const nav = document.createElement('nav');
+nav.setAttribute('role', 'tablist');
+app.appendChild(nav);
+const mounted = new Map<string, HTMLElement>();
+const saved = (vscode.getState() as { scene?: string } | undefined)?.scene;
+
+function select(scene: Scene): void {
+  for (const b of nav.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.scene === scene.id));
+  for (const [id, el] of mounted) el.hidden = id !== scene.id;
+  if (!mounted.has(scene.id)) {
+    const root = document.createElement('section');
+    root.dataset.scene = scene.id;
+    root.setAttribute('role', 'tabpanel');
+    app.appendChild(root);
+    mounted.set(scene.id, root);
+    scene.mount(root, ctx);
+  }
+  vscode.setState({ scene: scene.id });
+  vscode.postMessage({ type: 'state', scene: scene.id } satisfies FromPanel);
+}
+
+for (const scene of SCENES) {
+  const b = document.createElement('button');
+  b.textContent = scene.title;
+  b.dataset.scene = scene.id;
+  b.setAttribute('role', 'tab');
+  b.addEventListener('click', () => select(scene));
+  nav.appendChild(b);
+}
+select(SCENES.find((s) => s.id === saved) ?? SCENES[0]);

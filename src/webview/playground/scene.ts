@@ -1,0 +1,82 @@
+// What a playground scene is, and the helpers every scene uses: charts drawn with Plotly.react, numbers,
+// an inline message line, and an update loop that asks the engine for everything it shows.
+import { themeFromCss, type ChartTheme } from '../../charts/theme';
+import type { EngineBridge } from './engine';
+import { latestOnly } from './engine';
+
+export interface SceneContext {
+  engine: EngineBridge;
+  theme(): ChartTheme;
+  /** Records one input→painted latency (read by the browser tests). */
+  painted(ms: number): void;
+}
+
+export interface Scene {
+  id: string;
+  title: string;
+  /** Builds the scene's controls and charts into `root` and starts its update loop. */
+  mount(root: HTMLElement, ctx: SceneContext): void;
+}
+
+export function themeNow(): ChartTheme {
+  return themeFromCss((name) => getComputedStyle(document.body).getPropertyValue(name));
+}
+
+/** The scene skeleton: a controls column, a numbers block, an inline message and a chart grid. */
+export function layoutScene(root: HTMLElement): { controls: HTMLElement; numbers: HTMLElement; message: HTMLElement; charts: HTMLElement } {
+  root.className = 'scene';
+  const left = document.createElement('div');
+  left.className = 'controls';
+  const controls = document.createElement('div');
+  controls.className = 'controls';
+  const message = document.createElement('div');
+  message.className = 'message';
+  message.setAttribute('role', 'alert');
+  const numbers = document.createElement('div');
+  numbers.className = 'numbers';
+  numbers.setAttribute('aria-live', 'polite');
+  left.append(controls, message, numbers);
+  const charts = document.createElement('div');
+  charts.className = 'charts';
+  root.append(left, charts);
+  return { controls, numbers, message, charts };
+}
+
+/** A chart slot: the first draw creates it, later draws update it in place with Plotly.react. */
+export function chartSlot(parent: HTMLElement, id: string): (data: unknown[], layout: Record<string, unknown>) => Promise<unknown> {
+  const div = document.createElement('div');
+  div.dataset.chart = id;
+  parent.appendChild(div);
+  return (data, layout) => Plotly.react(div, data, layout, { displaylogo: false, responsive: true });
+}
+
+export function baseLayout(theme: ChartTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: { text: title, font: { size: 12 } },
+    paper_bgcolor: theme.background,
+    plot_bgcolor: theme.background,
+    font: { color: theme.foreground, family: theme.font, size: 11 },
+    xaxis: { gridcolor: theme.grid },
+    yaxis: { gridcolor: theme.grid, zerolinecolor: theme.foreground },
+    margin: { l: 45, r: 10, t: 30, b: 30 },
+    height: 240,
+    showlegend: true,
+    legend: { orientation: 'h', y: -0.2 },
+    ...extra,
+  };
+}
+
+/** The update loop of a scene: errors go to the inline message, never break the panel. */
+export function updater(ctx: SceneContext, message: HTMLElement, update: () => Promise<void>): () => void {
+  return latestOnly(async () => {
+    try {
+      await update();
+      message.textContent = '';
+    } catch (error) {
+      message.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }, ctx.painted);
+}
+
+/** Formats a number for the numbers block. */
+export const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toFixed(4)) : String(v));

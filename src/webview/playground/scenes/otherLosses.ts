@@ -1,0 +1,58 @@
+// Scene 6 — other losses: BCE with logits and pos_weight, MSE / MAE / Huber / smooth L1 over a residual
+// axis (loss and gradient), and InfoNCE over a small similarity matrix with a temperature.
+import { slider } from '../../ui/components';
+import { f32 } from '../engine';
+import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
+
+const RESIDUALS = Array.from({ length: 121 }, (_, i) => -3 + i * 0.05);
+const QUERY = [1, 0.2, 0, 0.1, 0.9, 0.1, 0, 0.3, 1, 0.5, 0.5, 0.5];
+const KEY = [0.9, 0.1, 0.1, 0.2, 1, 0, 0.1, 0.2, 0.8, 0.4, 0.6, 0.5];
+
+export const otherLosses: Scene = {
+  id: 'other',
+  title: 'Other losses',
+  mount(root, ctx) {
+    const ui = layoutScene(root);
+    const s = { logit: 1, target: 1, posWeight: 1, delta: 1, temperature: 0.1 };
+    const bce = chartSlot(ui.charts, 'bce');
+    const regression = chartSlot(ui.charts, 'regression');
+    const regressionGrad = chartSlot(ui.charts, 'regression-grad');
+    const update = updater(ctx, ui.message, async () => {
+      const e = ctx.engine;
+      const zeros = f32(RESIDUALS.map(() => 0));
+      const axis = f32(RESIDUALS);
+      const none = { reduction: 'none' };
+      const [point, curve1, curve0, mse, mae, huber, smooth, nce] = await Promise.all([
+        e.compute('binary_cross_entropy_with_logits', { input: f32([s.logit]), target: f32([s.target]) }, { pos_weight: f32([s.posWeight]) }),
+        e.compute('binary_cross_entropy_with_logits', { input: f32(RESIDUALS.map((r) => r * 3)), target: f32(RESIDUALS.map(() => 1)) }, { ...none, pos_weight: f32([s.posWeight]) }),
+        e.compute('binary_cross_entropy_with_logits', { input: f32(RESIDUALS.map((r) => r * 3)), target: zeros }, { ...none, pos_weight: f32([s.posWeight]) }),
+        e.compute('mse_loss', { input: axis, target: zeros }, none),
+        e.compute('l1_loss', { input: axis, target: zeros }, none),
+        e.compute('huber_loss', { input: axis, target: zeros }, { ...none, delta: s.delta }),
+        e.compute('smooth_l1_loss', { input: axis, target: zeros }, { ...none, beta: s.delta }),
+        e.compute('info_nce', { query: f32(QUERY, [4, 3]), key: f32(KEY, [4, 3]) }, { temperature: s.temperature }),
+      ]);
+      ui.numbers.textContent = [
+        `BCE(x=${s.logit}, y=${s.target})   ${fmt(point.output[0])}`,
+        `∂BCE/∂x                ${fmt(point.grad.input[0])}`,
+        `InfoNCE (τ=${s.temperature})      ${fmt(nce.output[0])}`,
+      ].join('\n');
+      const theme = ctx.theme();
+      const line = (y: number[], name: string, i: number) => ({ type: 'scatter', mode: 'lines', x: RESIDUALS, y, name, line: { color: theme.palette[i] } });
+      const logits = RESIDUALS.map((r) => r * 3);
+      await Promise.all([
+        bce([{ ...line(curve1.output, 'y = 1', 0), x: logits }, { ...line(curve0.output, 'y = 0', 1), x: logits }, { type: 'scatter', mode: 'markers', x: [s.logit], y: [point.output[0]], name: 'now', marker: { size: 10, color: theme.danger } }], baseLayout(theme, `BCE with logits (pos_weight ${s.posWeight})`)),
+        regression([line(mse.output, 'MSE', 0), line(mae.output, 'MAE', 1), line(huber.output, `Huber δ=${s.delta}`, 2), line(smooth.output, `smooth L1 β=${s.delta}`, 3)], baseLayout(theme, 'loss vs residual')),
+        regressionGrad([line(mse.grad.input, 'MSE', 0), line(mae.grad.input, 'MAE', 1), line(huber.grad.input, 'Huber', 2), line(smooth.grad.input, 'smooth L1', 3)], baseLayout(theme, 'gradient vs residual')),
+      ]);
+    });
+    ui.controls.append(
+      slider('BCE logit x', -8, 8, 0.1, s.logit, (v) => ((s.logit = v), update())),
+      slider('BCE target y', 0, 1, 0.05, s.target, (v) => ((s.target = v), update())),
+      slider('pos_weight', 0.1, 10, 0.1, s.posWeight, (v) => ((s.posWeight = v), update())),
+      slider('Huber δ / β', 0.1, 3, 0.05, s.delta, (v) => ((s.delta = v), update())),
+      slider('InfoNCE τ', 0.01, 2, 0.01, s.temperature, (v) => ((s.temperature = v), update())),
+    );
+    update();
+  },
+};

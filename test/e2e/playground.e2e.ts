@@ -1,0 +1,87 @@
+// In the browser: "Loss Lab: Open Playground"; each scene answers a control with the engine's numbers.
+// Also measures input → charts painted (reported, not asserted: a benchmark figure).
+import * as assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { openWorkbench, type Workbench } from './workbench';
+
+async function numbers(view: FrameLocator, scene: string): Promise<string> {
+  return view.locator(`section[data-scene="${scene}"] .numbers`).innerText();
+}
+
+/** Sets a range input (by its label) and fires its input event, as dragging does. */
+async function drag(view: FrameLocator, label: string, value: number): Promise<void> {
+  await view.locator(`input[aria-label="${label}"]`).evaluate((el, v) => {
+    (el as HTMLInputElement).value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+describe('playground (browser)', () => {
+  let wb: Workbench;
+  let view: FrameLocator;
+  before(async () => {
+    wb = await openWorkbench();
+    await wb.runCommand('Loss Lab: Open Playground');
+    view = wb.webview();
+    await view.locator('section[data-scene="softmax-ce"] .numbers', { hasText: 'loss' }).waitFor({ timeout: 60_000 });
+  });
+  after(() => wb?.close());
+
+  it('softmax & cross-entropy: H(q,p) = H(q) + KL, and label smoothing changes the loss', async () => {
+    const before = await numbers(view, 'softmax-ce');
+    const value = (text: string, name: string) => Number(text.split('\n').find((l) => l.startsWith(name))!.trim().split(/\s+/).pop());
+    assert.ok(Math.abs(value(before, 'loss') - value(before, 'H(q,p)')) < 1e-4, before);
+    await drag(view, 'label smoothing ε', 0.2);
+    await view.locator('section[data-scene="softmax-ce"] .numbers', { hasText: /H\(q\)\s+0\.[1-9]/ }).waitFor();
+    const after = await numbers(view, 'softmax-ce');
+    assert.notEqual(value(after, 'loss'), value(before, 'loss'));
+    assert.ok(Math.abs(value(after, 'loss') - value(after, 'H(q,p)')) < 1e-4, after);
+    await wb.screenshot('playground-softmax');
+  });
+
+  it('reports bad input inline and keeps working', async () => {
+    await view.locator('input[aria-label="Class weights"]').fill('1, x');
+    await view.locator('input[aria-label="Class weights"]').press('Enter');
+    await view.locator('section[data-scene="softmax-ce"] .message', { hasText: 'class weights' }).waitFor();
+    await view.locator('input[aria-label="Class weights"]').fill('');
+    await view.locator('input[aria-label="Class weights"]').press('Enter');
+    await view.locator('section[data-scene="softmax-ce"] .message', { hasText: /^$/ }).waitFor();
+  });
+
+  it('preferences: DPO loss and rewards follow β', async () => {
+    await view.locator('nav button', { hasText: 'Preferences' }).click();
+    await view.locator('section[data-scene="preferences"] .numbers', { hasText: 'DPO loss' }).waitFor();
+    const before = await numbers(view, 'preferences');
+    await drag(view, 'β', 0.5);
+    await view.locator('section[data-scene="preferences"] .numbers', { hasText: /chosen reward\s+β·Δ⁺\s+0\.5000/ }).waitFor();
+    assert.notEqual(await numbers(view, 'preferences'), before);
+    await wb.screenshot('playground-preferences');
+  });
+
+  it('other losses: BCE at the logit set by the slider', async () => {
+    await view.locator('nav button', { hasText: 'Other losses' }).click();
+    await view.locator('section[data-scene="other"] .numbers', { hasText: 'BCE' }).waitFor();
+    await drag(view, 'BCE logit x', 0);
+    // BCE(0, y=1) = log 2
+    await view.locator('section[data-scene="other"] .numbers', { hasText: /BCE\(x=0, y=1\)\s+0\.6931/ }).waitFor();
+    await wb.screenshot('playground-other');
+    assert.deepEqual(wb.cspViolations, []);
+  });
+
+  it('measures slider input → charts painted (p50 / p95)', async () => {
+    await view.locator('nav button', { hasText: 'Softmax' }).click();
+    await view.locator('input[aria-label="Number of classes"]').fill('50');
+    await view.locator('input[aria-label="Number of classes"]').dispatchEvent('input');
+    await view.locator('input[aria-label="logit 49"]').waitFor();
+    await view.locator('body').evaluate(() => ((window as unknown as { lossLabLatencies: number[] }).lossLabLatencies.length = 0));
+    for (let i = 0; i < 60; i++) {
+      await drag(view, 'logit 3', -5 + (i % 20) * 0.5);
+      await wb.page.waitForTimeout(16);
+    }
+    await wb.page.waitForTimeout(500);
+    const samples = await view.locator('body').evaluate(() => [...(window as unknown as { lossLabLatencies: number[] }).lossLabLatencies].sort((a, b) => a - b));
+    assert.ok(samples.length > 0);
+    const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
+    console.log(`      playground latency, 50 classes: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms over ${samples.length} paints`);
+  });
+});
