@@ -1,6 +1,7 @@
 // The part of plotly.js (loaded as a global by its own script tag) that our webviews use.
 declare const Plotly: {
   react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown>;
+  restyle(el: HTMLElement, update: Record<string, unknown>, traces?: number[]): Promise<unknown>;
   purge(el: HTMLElement): void;
   toImage(el: HTMLElement, options: { format: 'png'; width?: number; height?: number }): Promise<string>;
 };

@@ -42,12 +42,28 @@ export function layoutScene(root: HTMLElement): { controls: HTMLElement; numbers
   return { controls, numbers, message, charts };
 }
 
-/** A chart slot: the first draw creates it, later draws update it in place with Plotly.react. */
-export function chartSlot(parent: HTMLElement, id: string): (data: unknown[], layout: Record<string, unknown>) => Promise<unknown> {
+/**
+ * A chart slot. The first draw (and any change of layout or trace count) goes through Plotly.react; a draw
+ * that only changes values restyles x/y/marker of the existing traces, which is much cheaper.
+ */
+export function chartSlot(parent: HTMLElement, id: string): (data: Record<string, unknown>[], layout: Record<string, unknown>) => Promise<unknown> {
   const div = document.createElement('div');
   div.dataset.chart = id;
   parent.appendChild(div);
-  return (data, layout) => Plotly.react(div, data, layout, { displaylogo: false, responsive: true });
+  let drawnLayout = '';
+  let drawnTraces = -1;
+  return (data, layout) => {
+    const layoutKey = JSON.stringify(layout);
+    if (layoutKey === drawnLayout && data.length === drawnTraces) {
+      const update: Record<string, unknown[]> = { x: data.map((d) => d.x), y: data.map((d) => d.y) };
+      const colors = data.map((d) => (d.marker as { color?: unknown } | undefined)?.color);
+      if (colors.every((c) => c !== undefined)) update['marker.color'] = colors;
+      return Plotly.restyle(div, update, data.map((_, i) => i));
+    }
+    drawnLayout = layoutKey;
+    drawnTraces = data.length;
+    return Plotly.react(div, data, layout, { displaylogo: false, responsive: true });
+  };
 }
 
 export function baseLayout(theme: ChartTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
