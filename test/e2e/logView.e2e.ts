@@ -8,14 +8,8 @@ describe('training-log view (browser)', () => {
   after(() => wb?.close());
 
   it('charts a JSONL log with train and eval curves and a spike marker', async () => {
-    // Open the log in an editor (Quick Open), then plot the active file.
-    await wb.page.keyboard.press('Control+P');
-    const input = wb.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('trainer_log.jsonl');
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'trainer_log.jsonl' }).first().waitFor();
-    await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.tabs-container .tab', { hasText: 'trainer_log.jsonl' }).waitFor();
+    // Open the log in an editor, then plot the active file.
+    await wb.openFile('trainer_log.jsonl');
     await wb.runCommand('Loss Lab: Plot Training Log');
 
     const view = wb.webview();

@@ -9,12 +9,7 @@ describe('notebook renderer (browser)', () => {
   after(() => wb?.close());
 
   it('draws the distribution chart of an example notebook', async () => {
-    await wb.page.keyboard.press('Control+P');
-    const input = wb.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('01-entropy-cross-entropy-kl.lossnb');
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: '01-entropy-cross-entropy-kl.lossnb' }).first().waitFor();
-    await wb.page.keyboard.press('Enter');
+    await wb.openFile('01-entropy-cross-entropy-kl.lossnb');
     const output = wb.webview();
     const chart = output.locator('.losslab-chart .main-svg').first();
     await chart.waitFor({ timeout: 60_000 });

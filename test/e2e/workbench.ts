@@ -27,6 +27,8 @@ export interface Workbench {
   page: Page;
   cspViolations: string[];
   runCommand(title: string): Promise<void>;
+  /** Opens a workspace file in an editor through Quick Open. */
+  openFile(name: string): Promise<void>;
   webview(): FrameLocator;
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -76,6 +78,15 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       await input.fill(`>${title}`);
       await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
       await page.keyboard.press('Enter');
+    },
+    async openFile(name) {
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(name);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: name }).waitFor();
     },
     webview() {
       return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');

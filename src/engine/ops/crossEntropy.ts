@@ -16,6 +16,19 @@ interface ClassIndexLoss {
   outShape: readonly number[];
 }
 
+/** The class-index loss of log-probabilities [M, C] for `target` (any shape with M elements) and options. */
+function classIndexFromOptions(logProbs: Value, target: Value, weight: Value | undefined, options: Options, labelSmoothing: number): Value {
+  return classIndexLoss({
+    logProbs,
+    target: reshape(target, [logProbs.shape[0]]),
+    weight,
+    ignoreIndex: numberOption(options, 'ignore_index'),
+    labelSmoothing,
+    reduction: reduction(options),
+    outShape: target.shape,
+  });
+}
+
 /** −w[y]·lp[y] (plus the smoothing term) per row; 'mean' divides by Σ w[y] over non-ignored rows. */
 function classIndexLoss(a: ClassIndexLoss): Value {
   const [M, C] = a.logProbs.shape;
@@ -73,17 +86,7 @@ export const crossEntropy: OpDefinition = {
       const outShape = input.shape.length === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
       return { output: how === 'none' ? reshape(rows, outShape) : reduce(rows, how) };
     }
-    return {
-      output: classIndexLoss({
-        logProbs,
-        target: reshape(target, [logProbs.shape[0]]),
-        weight,
-        ignoreIndex: numberOption(options, 'ignore_index'),
-        labelSmoothing: eps,
-        reduction: how,
-        outShape: target.shape,
-      }),
-    };
+    return { output: classIndexFromOptions(logProbs, target, weight, options, eps) };
   },
 };
 
@@ -100,18 +103,7 @@ export const nllLoss: OpDefinition = {
   },
   build(_g, { input, target, weight }, options) {
     const batched = input.shape.length === 1 ? reshape(input, [1, input.shape[0]]) : input;
-    const logProbs = classRows(batched);
-    return {
-      output: classIndexLoss({
-        logProbs,
-        target: reshape(target, [logProbs.shape[0]]),
-        weight,
-        ignoreIndex: numberOption(options, 'ignore_index'),
-        labelSmoothing: 0,
-        reduction: reduction(options),
-        outShape: target.shape,
-      }),
-    };
+    return { output: classIndexFromOptions(classRows(batched), target, weight, options, 0) };
   },
 };
 
