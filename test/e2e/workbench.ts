@@ -72,11 +72,22 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
     page,
     cspViolations,
     async runCommand(title) {
-      await page.keyboard.press('F1');
+      // The palette lists the commands known when it opens; on a cold first start the extension's
+      // contributions can arrive later, so reopen it until the command shows (up to a minute).
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
-      await input.fill(`>${title}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(`>${title}`);
+        try {
+          await row.waitFor({ timeout: 10_000 });
+          break;
+        } catch (error) {
+          if (attempt === 6) throw new Error(`command "${title}" not in the command palette after 60 s`, { cause: error });
+          await page.keyboard.press('Escape');
+        }
+      }
       await page.keyboard.press('Enter');
     },
     async openFile(name) {
