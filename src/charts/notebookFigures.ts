@@ -50,6 +50,12 @@ export function payloadProblem(mime: string, p: unknown): string | undefined {
   } else if (mime.includes('curve')) {
     if (!numbers(o.x) || !Array.isArray(o.series)) return 'a curve needs numeric "x" and "series"';
     if (!(o.series as { y?: unknown }[]).every((s) => numbers(s?.y) && (s.y as unknown[]).length === (o.x as unknown[]).length)) return 'every series needs a numeric "y" as long as "x"';
+  } else if (mime.includes('scene')) {
+    if (typeof o.title !== 'string' || typeof o.numbers !== 'string' || !Array.isArray(o.charts)) return 'a scene snapshot needs "title", "numbers" and "charts"';
+    for (const c of o.charts as { kind?: string }[]) {
+      const problem = payloadProblem(c?.kind === 'curve' ? 'curve' : 'distribution', c);
+      if (problem) return `chart: ${problem}`;
+    }
   } else if (mime.includes('tensor')) {
     if (!Array.isArray(o.shape) || !numbers(o.data)) return 'a tensor needs "shape" and numeric "data"';
     if ((o.shape as number[]).reduce((a, b) => a * b, 1) !== (o.data as unknown[]).length) return `shape [${o.shape}] does not match ${(o.data as unknown[]).length} values`;

@@ -31,9 +31,9 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     }),
     host,
     vscode.commands.registerCommand('lossLab.checkEngine', () => checkEngine(host.engine)),
-    vscode.commands.registerCommand('lossLab.openPlayground', () => void PlaygroundPanel.show(context.extensionUri, () => host.engine)),
+    vscode.commands.registerCommand('lossLab.openPlayground', () => void PlaygroundPanel.show(context, () => host.engine)),
     vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW, {
-      deserializeWebviewPanel: async (panel) => PlaygroundPanel.revive(panel, context.extensionUri, () => host.engine),
+      deserializeWebviewPanel: async (panel) => PlaygroundPanel.revive(panel, context, () => host.engine),
     }),
     vscode.commands.registerCommand('lossLab.plotTrainingLog', async (uri?: vscode.Uri) => {
       const view = await plotTrainingLog(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined);

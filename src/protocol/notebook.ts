@@ -33,6 +33,7 @@ export const MIME = {
   distribution: 'application/vnd.loss-lab.distribution+json',
   curve: 'application/vnd.loss-lab.curve+json',
   tensor: 'application/vnd.loss-lab.tensor+json',
+  scene: 'application/vnd.loss-lab.scene+json',
 } as const;
 
 /** Bars of one or more named distributions over the same labels (probabilities, targets, gradients). */
@@ -52,6 +53,15 @@ export interface CurvePayload {
   xTitle?: string;
   yTitle?: string;
   logY?: boolean;
+}
+
+/** A snapshot of a playground scene: its numbers and charts at the moment it was sent to a notebook. */
+export interface ScenePayload {
+  version: 1;
+  scene: string;
+  title: string;
+  numbers: string;
+  charts: ({ kind: 'distribution' } & DistributionPayload | { kind: 'curve' } & CurvePayload)[];
 }
 
 /** A tensor shown as a table (rank ≤ 2). */

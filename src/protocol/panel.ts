@@ -1,5 +1,6 @@
 // Messages between the playground panel (webview) and the extension host. Types only. Tensors cross as
 // plain JSON arrays here: they are small (a playground holds at most a few thousand numbers).
+import type { ScenePayload } from './notebook';
 import type { TensorJson } from './tensor';
 
 /** view → host: compute one op on the engine; the host answers with an OpResultMessage of the same id. */
@@ -27,7 +28,15 @@ export interface StateMessage {
   scene: string;
 }
 
-export type FromPanel = ComputeMessage | StateMessage;
+/** view → host: open a notebook that redoes the scene's computation (`code`) with its snapshot as output. */
+export interface OpenInNotebookMessage {
+  type: 'openInNotebook';
+  title: string;
+  code: string;
+  snapshot: ScenePayload;
+}
+
+export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage;
 export type ToPanel = OpResultMessage;
 
 /** Largest tensor the panel may send: a playground never needs more; anything bigger is refused. */
@@ -43,6 +52,10 @@ export function isFromPanel(m: unknown): m is FromPanel {
   const msg = m as Record<string, unknown>;
   if (!msg || typeof msg !== 'object') return false;
   if (msg.type === 'state') return typeof msg.scene === 'string';
+  if (msg.type === 'openInNotebook') {
+    const snap = msg.snapshot as ScenePayload | undefined;
+    return typeof msg.title === 'string' && typeof msg.code === 'string' && msg.code.length < 20_000 && !!snap && snap.version === 1 && Array.isArray(snap.charts) && JSON.stringify(snap).length < 500_000;
+  }
   if (msg.type !== 'compute' || typeof msg.id !== 'number' || typeof msg.op !== 'string') return false;
   const inputs = msg.inputs as Record<string, unknown>;
   const options = msg.options as Record<string, unknown>;

@@ -5,7 +5,7 @@ import type { ActivationFunction } from 'vscode-notebook-renderer';
 import Plotly from 'plotly.js-basic-dist-min';
 import { curveFigure, distributionFigure, payloadProblem } from '../charts/notebookFigures';
 import { themeFromCss } from '../charts/theme';
-import { MIME, type CurvePayload, type DistributionPayload, type TensorPayload } from '../protocol/notebook';
+import { MIME, type CurvePayload, type DistributionPayload, type ScenePayload, type TensorPayload } from '../protocol/notebook';
 
 function tensorTable(p: TensorPayload): HTMLElement {
   const table = document.createElement('table');
@@ -19,13 +19,15 @@ function tensorTable(p: TensorPayload): HTMLElement {
   return table;
 }
 
-/** Charts by output id, purged when VS Code disposes their output. */
+/** Charts by output id (a snapshot's charts as "id#n"), purged when VS Code disposes their output. */
 const charts = new Map<string, HTMLElement>();
 
 function purge(id: string): void {
-  const el = charts.get(id);
-  if (el) Plotly.purge(el);
-  charts.delete(id);
+  for (const [key, el] of charts) {
+    if (key !== id && !key.startsWith(`${id}#`)) continue;
+    Plotly.purge(el);
+    charts.delete(key);
+  }
 }
 
 export const activate: ActivationFunction = () => ({
@@ -48,12 +50,24 @@ export const activate: ActivationFunction = () => ({
     }
     if (item.mime === MIME.tensor) return void element.appendChild(tensorTable(payload as TensorPayload));
     const theme = themeFromCss((name) => getComputedStyle(element).getPropertyValue(name));
-    const figure = item.mime === MIME.curve ? curveFigure(payload as CurvePayload, theme) : distributionFigure(payload as DistributionPayload, theme);
-    const div = document.createElement('div');
-    div.className = 'losslab-chart';
-    element.appendChild(div);
-    charts.set(item.id, div);
-    void Plotly.newPlot(div, figure.data, figure.layout, { displaylogo: false, responsive: true });
+    const draw = (figure: { data: unknown[]; layout: unknown }, key: string) => {
+      const div = document.createElement('div');
+      div.className = 'losslab-chart';
+      element.appendChild(div);
+      charts.set(key, div);
+      void Plotly.newPlot(div, figure.data, figure.layout, { displaylogo: false, responsive: true });
+    };
+    if (item.mime === MIME.scene) {
+      const scene = payload as ScenePayload;
+      const heading = document.createElement('strong');
+      heading.textContent = `${scene.title} (Loss Playground snapshot)`;
+      const numbers = document.createElement('pre');
+      numbers.textContent = scene.numbers;
+      element.append(heading, numbers);
+      scene.charts.forEach((c, i) => draw(c.kind === 'curve' ? curveFigure(c, theme) : distributionFigure(c, theme), `${item.id}#${i}`));
+      return;
+    }
+    draw(item.mime === MIME.curve ? curveFigure(payload as CurvePayload, theme) : distributionFigure(payload as DistributionPayload, theme), item.id);
   },
   disposeOutputItem(id) {
     // Plotly keeps listeners on each chart: purge those of outputs that are cleared or replaced.

@@ -73,6 +73,7 @@ describe('playground (browser)', () => {
     await view.locator('input[aria-label="Number of classes"]').fill('50');
     await view.locator('input[aria-label="Number of classes"]').dispatchEvent('input');
     await view.locator('input[aria-label="logit 49"]').waitFor();
+    await wb.page.waitForTimeout(1000); // let the 50-class redraw finish before measuring
     await view.locator('body').evaluate(() => ((window as unknown as { lossLabLatencies: number[] }).lossLabLatencies.length = 0));
     for (let i = 0; i < 60; i++) {
       await drag(view, 'logit 3', -5 + (i % 20) * 0.5);
@@ -83,5 +84,21 @@ describe('playground (browser)', () => {
     assert.ok(samples.length > 0);
     const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
     console.log(`      playground latency, 50 classes: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms over ${samples.length} paints`);
+  });
+
+  it('"Open in notebook" sends the scene to a new notebook, drawn by the renderer', async () => {
+    await view.locator('nav button', { hasText: 'Softmax' }).click();
+    await view.locator('section[data-scene="softmax-ce"] vscode-button', { hasText: 'Open in notebook' }).click();
+    // The notebook's output webview is another iframe.webview: find the one holding the snapshot.
+    let found = false;
+    for (let attempt = 0; attempt < 60 && !found; attempt++) {
+      for (let i = 0; i < 3 && !found; i++) {
+        const frame = wb.page.frameLocator(`iframe.webview >> nth=${i}`).frameLocator('iframe#active-frame');
+        found = (await frame.locator('strong', { hasText: 'Loss Playground snapshot' }).count().catch(() => 0)) > 0 && (await frame.locator('.losslab-chart .main-svg').count().catch(() => 0)) >= 2;
+      }
+      if (!found) await wb.page.waitForTimeout(500);
+    }
+    assert.ok(found, 'a notebook output shows the scene snapshot with its two charts');
+    await wb.screenshot('playground-to-notebook');
   });
 });

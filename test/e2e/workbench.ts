@@ -72,23 +72,24 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
     page,
     cspViolations,
     async runCommand(title) {
-      // The palette lists the commands known when it opens; on a cold first start the extension's
-      // contributions can arrive later, so reopen it until the command shows (up to a minute).
-      const input = page.locator('.quick-input-widget input');
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-      for (let attempt = 1; ; attempt++) {
+      // On a cold start the extension's commands appear a few seconds after the workbench: retry.
+      const deadline = Date.now() + 90_000;
+      for (;;) {
         await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible' });
         await input.fill(`>${title}`);
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
         try {
-          await row.waitFor({ timeout: 10_000 });
-          break;
+          await row.waitFor({ timeout: 5_000 });
+          await page.keyboard.press('Enter');
+          return;
         } catch (error) {
-          if (attempt === 6) throw new Error(`command "${title}" not in the command palette after 60 s`, { cause: error });
           await page.keyboard.press('Escape');
+          if (Date.now() > deadline) throw error;
+          await page.waitForTimeout(1_000);
         }
       }
-      await page.keyboard.press('Enter');
     },
     async openFile(name) {
       await page.keyboard.press('Control+P');

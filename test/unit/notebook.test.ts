@@ -81,6 +81,9 @@ describe('renderer payloads', () => {
     assert.match(payloadProblem(MIME.curve, { version: 2, x: [], series: [] })!, /unsupported payload version 2/);
     assert.match(payloadProblem(MIME.tensor, { version: 1, shape: [2, 2], data: [1, 2, 3] })!, /does not match 3 values/);
     assert.match(payloadProblem(MIME.curve, 'nope')!, /not a JSON object/);
+    const scene = { version: 1, scene: 'softmax-ce', title: 'Softmax', numbers: 'loss 1', charts: [{ kind: 'distribution', version: 1, labels: ['0'], series: [{ name: 'p', values: [1] }] }] };
+    assert.equal(payloadProblem(MIME.scene, scene), undefined);
+    assert.match(payloadProblem(MIME.scene, { ...scene, charts: [{ kind: 'curve', version: 1, x: [1, 2], series: [{ name: 'l', y: [1] }] }] })!, /chart: every series needs a numeric "y" as long as "x"/);
   });
 });
 

@@ -1,8 +1,8 @@
 // sigmoid_focal_loss (torchvision) and multiclass focal_loss: −α_y·(1 − p_y)^γ·log p_y (p_y not detached).
 import type { Value } from '../graph/graph';
-import { add, exp, mul, neg, pow, sigmoid, softplus, sub } from '../graph/math';
-import { gather, logSoftmax, mean, sum } from '../graph/nn';
-import { reshape } from '../graph/shape';
+import { add, div, equal, exp, mul, neg, not, pow, sigmoid, softplus, sub, where } from '../graph/math';
+import { gather, logSoftmax, sum } from '../graph/nn';
+import { cast, reshape } from '../graph/shape';
 import { checkClassTarget, checkLabels, checkSameShape, checkWeight, reduce, reduction } from './common';
 import { fail, numberOption, type OpDefinition } from './op';
 
@@ -43,17 +43,21 @@ export const focalLoss: OpDefinition = {
     if (input.shape.length !== 2) fail(`focal_loss(): expected input of shape [N, C], got [${input.shape.join(', ')}]`);
     const C = checkClassTarget('focal_loss', input, target);
     checkWeight('focal_loss', alpha, C);
-    checkLabels(target, C, -100);
+    checkLabels(target, C, numberOption(options, 'ignore_index'));
     if (numberOption(options, 'gamma') < 0) fail(`focal_loss(): gamma must be ≥ 0, got ${options.gamma}`);
   },
-  build(_g, { input, target, alpha }, options) {
+  build(g, { input, target, alpha }, options) {
     const [N] = input.shape;
-    const idx = reshape(target, [N, 1]);
-    const logPy = reshape(gather(logSoftmax(input, 1), idx, 1), [N]);
+    // Ignored rows read class 0 and are then masked out: loss 0, gradient 0, not counted by 'mean'.
+    const isValid = not(equal(target, g.scalar(numberOption(options, 'ignore_index'), 'int64')));
+    const safe = where(isValid, target, g.scalar(0, 'int64'));
+    const valid = cast(isValid, input.dtype);
+    const logPy = reshape(gather(logSoftmax(input, 1), reshape(safe, [N, 1]), 1), [N]);
     const factor = modulating(sub(1, exp(logPy)), numberOption(options, 'gamma'));
-    let loss = neg(factor ? mul(factor, logPy) : logPy);
-    if (alpha) loss = mul(loss, gather(alpha, target, 0));
+    let loss = mul(neg(factor ? mul(factor, logPy) : logPy), valid);
+    if (alpha) loss = mul(loss, gather(alpha, safe, 0));
     const how = reduction(options);
-    return { output: how === 'mean' ? mean(loss) : how === 'sum' ? sum(loss) : loss };
+    // 'mean' over counted rows: NaN when every row is ignored, as cross_entropy.
+    return { output: how === 'mean' ? div(sum(loss), sum(valid)) : how === 'sum' ? sum(loss) : loss };
   },
 };

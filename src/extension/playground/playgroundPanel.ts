@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
 import { fromJson, toJson } from '../../engine/tensorJson';
-import { isFromPanel, type ComputeMessage, type ToPanel } from '../../protocol/panel';
+import { serializeNotebook } from '../../notebook/format';
+import { MIME, type NotebookJson } from '../../protocol/notebook';
+import { isFromPanel, type ComputeMessage, type OpenInNotebookMessage, type ToPanel } from '../../protocol/panel';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const PLAYGROUND_VIEW = 'lossLab.playground';
@@ -12,22 +14,26 @@ export class PlaygroundPanel implements vscode.Disposable {
   private static current: PlaygroundPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(extensionUri: vscode.Uri, engine: () => EngineClient): PlaygroundPanel {
+  static show(context: vscode.ExtensionContext, engine: () => EngineClient): PlaygroundPanel {
     if (PlaygroundPanel.current) {
       PlaygroundPanel.current.panel.reveal();
       return PlaygroundPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW, vscode.l10n.t('Loss Playground'), vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    return new PlaygroundPanel(panel, extensionUri, engine);
+    const panel = vscode.window.createWebviewPanel(PLAYGROUND_VIEW, vscode.l10n.t('Loss Playground'), vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+    return new PlaygroundPanel(panel, context, engine);
   }
 
   /** Restores a panel VS Code kept across a window reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: () => EngineClient): void {
-    panel.webview.options = webviewOptions(extensionUri);
-    new PlaygroundPanel(panel, extensionUri, engine);
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, engine: () => EngineClient): void {
+    panel.webview.options = webviewOptions(context.extensionUri);
+    new PlaygroundPanel(panel, context, engine);
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly engine: () => EngineClient) {
+  private readonly storage: vscode.Uri;
+
+  private constructor(readonly panel: vscode.WebviewPanel, context: vscode.ExtensionContext, private readonly engine: () => EngineClient) {
+    const extensionUri = context.extensionUri;
+    this.storage = context.globalStorageUri;
     PlaygroundPanel.current = this;
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: 'Loss Playground',
@@ -40,8 +46,9 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   private async onMessage(message: unknown): Promise<void> {
-    if (!isFromPanel(message) || message.type !== 'compute') return;
-    void this.panel.webview.postMessage(await this.compute(message));
+    if (!isFromPanel(message)) return;
+    if (message.type === 'compute') void this.panel.webview.postMessage(await this.compute(message));
+    else if (message.type === 'openInNotebook') await openInNotebook(message, this.storage);
   }
 
   private async compute(m: ComputeMessage): Promise<ToPanel> {
@@ -63,8 +70,28 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 }
 
+/**
+ * A notebook that redoes the scene's computation, with the scene's snapshot as the cell's output. It is
+ * written as a .lossnb file in the extension's storage and opened from there (outputs given to an untitled
+ * notebook through the API do not reach the renderer in code-server).
+ */
+async function openInNotebook(m: OpenInNotebookMessage, storage: vscode.Uri): Promise<void> {
+  const nb: NotebookJson = {
+    format: 'losslab-notebook/1',
+    cells: [
+      { kind: 'markdown', language: 'markdown', source: `# ${m.title}\n${vscode.l10n.t('From the Loss Playground: run the cell to recompute it on the engine.')}` },
+      { kind: 'code', language: 'javascript', source: m.code, outputs: [{ items: [{ mime: MIME.scene, data: m.snapshot }] }] },
+    ],
+  };
+  const uri = vscode.Uri.joinPath(storage, 'playground', `${m.snapshot.scene}-${new Date().toISOString().replace(/[:.]/g, '-')}.lossnb`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(serializeNotebook(nb)));
+  const doc = await vscode.workspace.openNotebookDocument(uri);
+  await vscode.window.showNotebookDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+}
+
 const PLAYGROUND_CSS = `
   .scene { display: grid; grid-template-columns: minmax(260px, 340px) 1fr; gap: 16px; padding-top: 8px; }
+  [hidden] { display: none !important; }
   .controls { display: flex; flex-direction: column; gap: 8px; }
   .controls .control { display: grid; grid-template-columns: 110px 1fr 56px; align-items: center; }
   .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 8px; }

@@ -13,7 +13,12 @@ const vscode = acquireVsCodeApi();
 const engine = new EngineBridge((m: FromPanel) => vscode.postMessage(m));
 const latencies: number[] = [];
 (window as unknown as { lossLabLatencies: number[] }).lossLabLatencies = latencies;
-const ctx: SceneContext = { engine, theme: themeNow, painted: (ms) => latencies.push(ms) };
+const ctx: SceneContext = {
+  engine,
+  theme: themeNow,
+  painted: (ms) => latencies.push(ms),
+  openInNotebook: (title, code, snapshot) => vscode.postMessage({ type: 'openInNotebook', title, code, snapshot: { version: 1, title, ...snapshot } } satisfies FromPanel),
+};
 
 const app = document.getElementById('app')!;
 const nav = document.createElement('nav');

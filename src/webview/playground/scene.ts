@@ -1,11 +1,14 @@
 // What a playground scene is, and the helpers every scene uses: charts drawn with Plotly.react, numbers,
 // an inline message line, and an update loop that asks the engine for everything it shows.
 import { themeFromCss, type ChartTheme } from '../../charts/theme';
+import type { ScenePayload } from '../../protocol/notebook';
 import type { EngineBridge } from './engine';
 import { latestOnly } from './engine';
 
 export interface SceneContext {
   engine: EngineBridge;
+  /** Sends the scene to a new notebook: code that recomputes it, and a snapshot of what it shows. */
+  openInNotebook(title: string, code: string, snapshot: Omit<ScenePayload, 'version' | 'title'>): void;
   theme(): ChartTheme;
   /** Records one input→painted latency (read by the browser tests). */
   painted(ms: number): void;

@@ -1,6 +1,6 @@
 // Scene 6 — other losses: BCE with logits and pos_weight, MSE / MAE / Huber / smooth L1 over a residual
 // axis (loss and gradient), and InfoNCE over a small similarity matrix with a temperature.
-import { slider } from '../../ui/components';
+import { button, slider } from '../../ui/components';
 import { f32 } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
@@ -17,6 +17,18 @@ export const otherLosses: Scene = {
     const bce = chartSlot(ui.charts, 'bce');
     const regression = chartSlot(ui.charts, 'regression');
     const regressionGrad = chartSlot(ui.charts, 'regression-grad');
+    let lastCurves: Record<string, number[]> = {};
+    const toNotebook = () => {
+      const code = [
+        `const bce = await F.binary_cross_entropy_with_logits([${s.logit}], [${s.target}], { pos_weight: [${s.posWeight}] });`,
+        'bce.backward();',
+        `const r = Array.from({ length: 121 }, (_, i) => -3 + i * 0.05);`,
+        `const zeros = r.map(() => 0);`,
+        `plot.curve(r, { MSE: await F.mse_loss(r, zeros, { reduction: "none" }), MAE: await F.l1_loss(r, zeros, { reduction: "none" }), Huber: await F.huber_loss(r, zeros, { reduction: "none", delta: ${s.delta} }) }, { title: "loss vs residual" });`,
+        'bce.item()',
+      ].join('\n');
+      ctx.openInNotebook('Other losses', code, { scene: 'other', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: 'loss vs residual', x: RESIDUALS, series: Object.entries(lastCurves).map(([name, y]) => ({ name, y })) }] });
+    };
     const update = updater(ctx, ui.message, async () => {
       const e = ctx.engine;
       const zeros = f32(RESIDUALS.map(() => 0));
@@ -32,6 +44,7 @@ export const otherLosses: Scene = {
         e.compute('smooth_l1_loss', { input: axis, target: zeros }, { ...none, beta: s.delta }),
         e.compute('info_nce', { query: f32(QUERY, [4, 3]), key: f32(KEY, [4, 3]) }, { temperature: s.temperature }),
       ]);
+      lastCurves = { MSE: mse.output, MAE: mae.output, Huber: huber.output, 'smooth L1': smooth.output };
       ui.numbers.textContent = [
         `BCE(x=${s.logit}, y=${s.target})   ${fmt(point.output[0])}`,
         `∂BCE/∂x                ${fmt(point.grad.input[0])}`,
@@ -52,6 +65,7 @@ export const otherLosses: Scene = {
       slider('pos_weight', 0.1, 10, 0.1, s.posWeight, (v) => ((s.posWeight = v), update())),
       slider('Huber δ / β', 0.1, 3, 0.05, s.delta, (v) => ((s.delta = v), update())),
       slider('InfoNCE τ', 0.01, 2, 0.01, s.temperature, (v) => ((s.temperature = v), update())),
+      button('Open in notebook', toNotebook),
     );
     update();
   },

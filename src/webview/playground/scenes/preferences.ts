@@ -1,7 +1,7 @@
 // Scene 3 — preference losses: DPO (sigmoid/cDPO as TRL ≤ 0.23, hinge, ipo, robust as TRL 1.x) and the
 // Bradley–Terry reward loss. Shows loss, implicit rewards, margin, accuracy, the gradient weight σ(−βΔ)
 // and the loss as a function of Δ with the current point marked.
-import { slider } from '../../ui/components';
+import { button, slider } from '../../ui/components';
 import { f32 } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
@@ -21,6 +21,15 @@ export const preferences: Scene = {
     const s = { chosen: -12, rejected: -14, refChosen: -13, refRejected: -13.5, beta: 0.1, smoothing: 0, lossType: 'sigmoid' };
     const curve = chartSlot(ui.charts, 'loss-vs-margin');
     const rewards = chartSlot(ui.charts, 'rewards');
+    let lastCurve: number[] = [];
+    const toNotebook = () => {
+      const code = [
+        `const r = await F.dpo_loss([${s.chosen}], [${s.rejected}], [${s.refChosen}], [${s.refRejected}], { beta: ${s.beta}, loss_type: "${s.lossType}", label_smoothing: ${s.lossType === 'sigmoid' || s.lossType === 'robust' ? s.smoothing : 0} });`,
+        'r.backward();',
+        '({ loss: r.item(), chosen_reward: r.extras.chosen_rewards.item(), rejected_reward: r.extras.rejected_rewards.item(), margin: r.extras.reward_margins.item() })',
+      ].join('\n');
+      ctx.openInNotebook('Preferences (DPO)', code, { scene: 'preferences', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: `${s.lossType} loss vs Δ`, x: GRID, series: [{ name: 'loss', y: lastCurve }] }] });
+    };
     const update = updater(ctx, ui.message, async () => {
       const one = (v: number) => f32([v]);
       const options = { beta: s.beta, loss_type: s.lossType, label_smoothing: s.lossType === 'sigmoid' || s.lossType === 'robust' ? s.smoothing : 0 };
@@ -30,6 +39,7 @@ export const preferences: Scene = {
         ctx.engine.compute('reward_model_loss', { chosen_rewards: one(s.beta * (s.chosen - s.refChosen)), rejected_rewards: one(s.beta * (s.rejected - s.refRejected)) }),
         ctx.engine.compute('dpo_loss', { policy_chosen_logps: f32(GRID), policy_rejected_logps: zeros, reference_chosen_logps: zeros, reference_rejected_logps: zeros }, options),
       ]);
+      lastCurve = grid.output;
       const delta = s.chosen - s.refChosen - (s.rejected - s.refRejected);
       const weight = -r.grad.policy_chosen_logps[0] / s.beta; // = σ(−βΔ) for the sigmoid loss
       ui.numbers.textContent = [
@@ -63,6 +73,7 @@ export const preferences: Scene = {
       slider('log π_ref(y⁻)', -50, 0, 0.1, s.refRejected, (v) => ((s.refRejected = v), update())),
       slider('β', 0.01, 1, 0.01, s.beta, (v) => ((s.beta = v), update())),
       slider('label smoothing ε', 0, 0.45, 0.01, s.smoothing, (v) => ((s.smoothing = v), update())),
+      button('Open in notebook', toNotebook),
     );
     update();
   },

@@ -1,6 +1,6 @@
 // Scene 1 — softmax & cross-entropy: logits, target, temperature, label smoothing, class weights, focal γ.
 // Shows p vs q, the gradient p − q, H(q) + KL(q‖p) = H(q, p) and perplexity; all from the engine.
-import { checkbox, slider } from '../../ui/components';
+import { button, checkbox, slider } from '../../ui/components';
 import { f32, i64 } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
@@ -40,6 +40,30 @@ export const softmaxCrossEntropy: Scene = {
     Object.assign(weightField, { type: 'text', placeholder: 'e.g. 1, 2, 1, 1, 1' });
     weightField.setAttribute('aria-label', 'Class weights');
 
+    let last: { p: number[]; q: number[]; grad: number[]; z: number[]; weights?: number[] } | undefined;
+    const toNotebook = () => {
+      if (!last) return;
+      const options = [`label_smoothing: ${smoothing}`, ...(last.weights ? [`weight: [${last.weights.join(', ')}]`] : [])].join(', ');
+      const lossCall = gamma > 0 ? `F.focal_loss(logits, target, { gamma: ${gamma}${last.weights ? `, alpha: [${last.weights.join(', ')}]` : ''} })` : `F.cross_entropy(logits, target, { ${options} })`;
+      const code = [
+        `// logits / T with T = ${temperature}`,
+        `const logits = torch.tensor([[${last.z.map((v) => +v.toPrecision(7)).join(', ')}]], { dtype: torch.float32 });`,
+        `const target = torch.tensor([${target}]);`,
+        `const loss = await ${lossCall};`,
+        'loss.backward();',
+        'plot.distribution({ p: await F.softmax(logits), "∂L/∂z": logits.grad });',
+        'loss.item()',
+      ].join('\n');
+      const labels = last.p.map((_, i) => String(i));
+      ctx.openInNotebook('Softmax & cross-entropy', code, {
+        scene: 'softmax-ce',
+        numbers: ui.numbers.textContent ?? '',
+        charts: [
+          { kind: 'distribution', version: 1, title: 'probabilities vs target', labels, series: [{ name: 'p', values: last.p }, { name: 'q', values: last.q }] },
+          { kind: 'distribution', version: 1, title: 'gradient p − q', labels, series: [{ name: '∂L/∂z', values: last.grad }] },
+        ],
+      });
+    };
     const update = updater(ctx, ui.message, async () => {
       const C = logits.length;
       const w = weights.trim() ? weights.split(',').map((s) => Number(s.trim())) : undefined;
@@ -60,6 +84,7 @@ export const softmaxCrossEntropy: Scene = {
       // KL(q‖p) with the engine's own p.
       const klq = (await engine.compute('kl_divergence', { p: f32(q, [1, C]), q: f32(p.output, [1, C]) })).output[0];
       const H = h.output[0];
+      last = { p: p.output, q, grad: loss.grad.input, z, weights: w };
       const theme = ctx.theme();
       const labels = Array.from({ length: C }, (_, i) => String(i));
       ui.numbers.textContent = [
@@ -117,6 +142,7 @@ export const softmaxCrossEntropy: Scene = {
       slider('focal γ', 0, 5, 0.1, gamma, (v) => ((gamma = v), update())),
       label('class weights', weightField),
       checkbox('log-scale probabilities', false, (v) => ((logScale = v), update())),
+      button('Open in notebook', toNotebook),
       logitBox,
     );
     rebuild();
