@@ -23,7 +23,7 @@ function findKey(record: Record<string, unknown>, keys: readonly string[]): stri
 /** Adds one record's numeric fields as points; `fallbackStep` is used when it names no step. */
 export function addRecord(run: Run, record: Record<string, unknown>, fallbackStep: number): void {
   // Hot path (a million lines per second): plain loops, no intermediate arrays or tuples.
-  const stepKey = findKey(record, STEP_KEYS);
+  const stepKey = typeof record.step === 'number' ? 'step' : findKey(record, STEP_KEYS);
   const step = stepKey === undefined ? fallbackStep : (record[stepKey] as number);
   const timeKey = findKey(record, TIME_KEYS);
   const wallTime = timeKey === undefined ? null : (record[timeKey] as number);
