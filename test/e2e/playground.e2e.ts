@@ -48,6 +48,23 @@ describe('playground (browser)', () => {
     await view.locator('section[data-scene="softmax-ce"] .message', { hasText: /^$/ }).waitFor();
   });
 
+  it('KL forward vs reverse: fitting Q lowers both divergences, forward KL widens Q, reverse KL picks a mode', async () => {
+    await view.locator('nav button', { hasText: 'KL' }).click();
+    const scene = view.locator('section[data-scene="kl"] .numbers');
+    await scene.filter({ hasText: 'KL(P‖Q)' }).waitFor();
+    const read = (text: string, name: string, field: string) => Number(text.split('\n').find((l) => l.startsWith(name))!.split(field)[1].trim().split(/\s+/)[0]);
+    const before = await scene.innerText();
+    await view.locator('section[data-scene="kl"] vscode-button', { hasText: 'Fit Q' }).click();
+    await scene.filter({ hasText: /steps\s+80/ }).waitFor({ timeout: 60_000 });
+    const after = await scene.innerText();
+    assert.ok(read(after, 'KL(P‖Q)', 'forward') < read(before, 'KL(P‖Q)', 'forward'), after);
+    assert.ok(read(after, 'KL(Q‖P)', 'reverse') < read(before, 'KL(Q‖P)', 'reverse'), after);
+    // Bumps at ±4: the mode-covering fit sits between them and is wide; the mode-seeking fit is narrow on one.
+    assert.ok(read(after, 'KL(P‖Q)', 'σ') > 2 * read(after, 'KL(Q‖P)', 'σ'), after);
+    assert.ok(Math.abs(read(after, 'KL(Q‖P)', 'μ')) > 3, after);
+    await wb.screenshot('playground-kl');
+  });
+
   it('preferences: DPO loss and rewards follow β', async () => {
     await view.locator('nav button', { hasText: 'Preferences' }).click();
     await view.locator('section[data-scene="preferences"] .numbers', { hasText: 'DPO loss' }).waitFor();

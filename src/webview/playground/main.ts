@@ -3,11 +3,12 @@
 import type { FromPanel } from '../../protocol/panel';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
+import { klDirections } from './scenes/klDirections';
 import { otherLosses } from './scenes/otherLosses';
 import { preferences } from './scenes/preferences';
 import { softmaxCrossEntropy } from './scenes/softmaxCrossEntropy';
 
-const SCENES: Scene[] = [softmaxCrossEntropy, preferences, otherLosses];
+const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, otherLosses];
 
 const vscode = acquireVsCodeApi();
 const engine = new EngineBridge((m: FromPanel) => vscode.postMessage(m));
