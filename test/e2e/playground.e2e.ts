@@ -75,6 +75,25 @@ describe('playground (browser)', () => {
     await wb.screenshot('playground-preferences');
   });
 
+  it('masks & denominators: prompt masking changes N and the loss; local means equal the global mean only for one group', async () => {
+    await view.locator('nav button', { hasText: 'Masks' }).click();
+    const scene = view.locator('section[data-scene="masks"] .numbers');
+    await scene.filter({ hasText: 'counted tokens' }).waitFor();
+    const value = (text: string, name: string) => Number(text.split('\n').find((l) => l.trim().startsWith(name))!.trim().split(/\s+/).pop());
+    const masked = await scene.innerText();
+    assert.equal(value(masked, 'counted tokens N'), 15, masked); // answers only: 6 + 2 + 3 + 4
+    assert.ok(Math.abs(value(masked, 'mean of local means') - value(masked, 'global sum / N')) > 1e-3, masked);
+    await view.locator('section[data-scene="masks"] vscode-checkbox', { hasText: 'mask the prompt' }).click();
+    await scene.filter({ hasText: /counted tokens N\s+25/ }).waitFor();
+    assert.notEqual(value(await scene.innerText(), 'token-normalized loss'), value(masked, 'token-normalized loss'));
+    await drag(view, 'micro-batches m', 1);
+    await drag(view, 'data-parallel ranks k', 1);
+    await scene.filter({ hasText: /groups G = m·k\s+1/ }).waitFor();
+    const one = await scene.innerText();
+    assert.ok(Math.abs(value(one, 'mean of local means') - value(one, 'global sum / N')) < 1e-6, one);
+    await wb.screenshot('playground-masks');
+  });
+
   it('other losses: BCE at the logit set by the slider', async () => {
     await view.locator('nav button', { hasText: 'Other losses' }).click();
     await view.locator('section[data-scene="other"] .numbers', { hasText: 'BCE' }).waitFor();
