@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { CACHE, VSCODE, ensureCodeServer, freePort, launchChromium, startCodeServer } from './tools.mjs';
+import { CACHE, VSCODE, ensureCodeServer, freePort, launchChromium, removeRunDir, startCodeServer } from './tools.mjs';
 
 /** Extension-host output (mocha's spec reporter) as opposed to the workbench's own chatter. */
 const EXTENSION_HOST_LOG = /✔|passing|failing|pending|^\s*\d+\) |Error:|Loss Lab|^\s+at /;
@@ -62,4 +62,6 @@ try {
   await browser.close().catch(() => undefined);
   stop();
 }
+// A failed run keeps its folder (code-server's logs are in it).
+if (code === 0) removeRunDir(runDir);
 process.exit(code);

@@ -1,7 +1,7 @@
 // Installs, on demand, what running Loss Lab in a real VS Code needs here: Debian's Chromium, and
 // code-server (VS Code's own server + workbench with a Node extension host) into the project's .cache/.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,4 +178,13 @@ export async function launchChromium(profileDir) {
     viewport: { width: 1400, height: 900 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+/** Deletes a test run's state folder (~12 MB each) once its server is stopped; retries while the server exits. */
+export function removeRunDir(dir) {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (error) {
+    process.stderr.write(`could not remove ${dir}: ${error.message}\n`);
+  }
 }

@@ -21,6 +21,7 @@ interface Tools {
   isolatedEnv(dir: string): NodeJS.ProcessEnv;
   launchChromium(dir: string): Promise<BrowserContext>;
   startCodeServer(options: Record<string, unknown>): Promise<{ stop(): void; url: string; output: string[] }>;
+  removeRunDir(dir: string): void;
 }
 
 export interface Workbench {
@@ -112,6 +113,7 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
     async close() {
       await browser.close().catch(() => undefined);
       stop();
+      tools.removeRunDir(runDir);
     },
   };
 }
