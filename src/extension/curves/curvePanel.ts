@@ -16,6 +16,8 @@ export class CurvePanel implements vscode.Disposable {
   /** Everything shown so far, by run name (the page holds the same). */
   private readonly runs = new Map<string, Run>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Nothing is posted before the page says it is ready: it gets everything then (no doubled points). */
+  private ready = false;
 
   /** `onReady` runs when the page (re)loads and wants its data from the start. */
   constructor(private readonly extensionUri: vscode.Uri, title: string, private readonly saveDir: string, private readonly onReady: () => void) {
@@ -60,13 +62,14 @@ export class CurvePanel implements vscode.Disposable {
   }
 
   private post(message: ToLogView): void {
-    void this.panel.webview.postMessage(message);
+    if (this.ready) void this.panel.webview.postMessage(message);
   }
 
   private async onMessage(message: unknown): Promise<void> {
     if (!isFromLogView(message)) return;
     if (message.type === 'ready') {
-      // A reloaded page has nothing: replay what was shown, then let the owner continue.
+      // A (re)loaded page has nothing: replay what was recorded, then let the owner continue.
+      this.ready = true;
       const shown = [...this.runs.values()];
       this.runs.clear();
       for (const run of shown) this.update(run);
