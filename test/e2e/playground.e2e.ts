@@ -94,6 +94,25 @@ describe('playground (browser)', () => {
     await wb.screenshot('playground-masks');
   });
 
+  it('backprop: an SGD step lowers the loss, and finite differences agree with ∂L/∂W and ∂L/∂b', async () => {
+    await view.locator('nav button', { hasText: 'Backprop' }).click();
+    const scene = view.locator('section[data-scene="backprop"]');
+    await scene.locator('.numbers', { hasText: 'L = −log' }).first().waitFor();
+    const loss = async () => Number((await scene.locator('.controls .numbers').innerText()).match(/L = −log ŷ\[\d\]\s+(\S+)/)![1]);
+    const before = await loss();
+    await scene.locator('vscode-button', { hasText: 'Step (SGD)' }).click();
+    await wb.page.waitForFunction(() => true);
+    for (let i = 0; i < 50 && (await loss()) === before; i++) await wb.page.waitForTimeout(100);
+    assert.ok((await loss()) < before, `loss ${before} → ${await loss()}`);
+    await scene.locator('vscode-button', { hasText: 'Check gradients' }).click();
+    const table = scene.locator('.charts .numbers', { hasText: 'finite difference' });
+    await table.waitFor();
+    const pairs = [...(await table.innerText()).matchAll(/(-?[\d.e-]+) \((-?[\d.e-]+)\)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    assert.equal(pairs.length, 12); // 9 weights + 3 biases
+    for (const [analytic, numeric] of pairs) assert.ok(Math.abs(analytic - numeric) < 1e-3, `${analytic} vs ${numeric}`);
+    await wb.screenshot('playground-backprop');
+  });
+
   it('other losses: BCE at the logit set by the slider', async () => {
     await view.locator('nav button', { hasText: 'Other losses' }).click();
     await view.locator('section[data-scene="other"] .numbers', { hasText: 'BCE' }).waitFor();

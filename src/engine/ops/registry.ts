@@ -3,6 +3,7 @@ import { binaryCrossEntropyWithLogits } from './bce';
 import { ctcLoss } from './ctc';
 import { focalLoss, sigmoidFocalLoss } from './focal';
 import { infoNce } from './infoNce';
+import { linearCrossEntropy } from './linearCrossEntropy';
 import { dpoLoss, rewardModelLoss } from './preference';
 import { causalLmLoss, perplexity, sequenceCrossEntropy, topKAccuracy } from './tokens';
 import { crossEntropy, nllLoss } from './crossEntropy';
@@ -34,6 +35,7 @@ const ALL: OpDefinition[] = [
   sequenceCrossEntropy,
   causalLmLoss,
   topKAccuracy,
+  linearCrossEntropy,
 ];
 
 export const OP_DEFINITIONS: ReadonlyMap<string, OpDefinition> = new Map(ALL.map((op) => [op.name, op]));

@@ -3,13 +3,14 @@
 import type { FromPanel } from '../../protocol/panel';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
+import { backprop } from './scenes/backprop';
 import { klDirections } from './scenes/klDirections';
 import { masksDenominators } from './scenes/masksDenominators';
 import { otherLosses } from './scenes/otherLosses';
 import { preferences } from './scenes/preferences';
 import { softmaxCrossEntropy } from './scenes/softmaxCrossEntropy';
 
-const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, masksDenominators, otherLosses];
+const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, backprop, masksDenominators, otherLosses];
 
 const vscode = acquireVsCodeApi();
 const engine = new EngineBridge((m: FromPanel) => vscode.postMessage(m));
