@@ -29,7 +29,12 @@ const installOnly = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseab
   .map((p) => path.relative(ROOT, p))
   .filter((p) => p.startsWith('node_modules/') && !/onnxruntime-(node|common)$/.test(p))
   .map((p) => `${p}/**`);
-const ignore = [...readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n'), ...otherBinaries, ...installOnly].join('\n');
+// Leave out whatever in the checkout git does not track (local output, notes) but the build and dependencies.
+const untracked = gitUntracked()
+  .split('\n')
+  .filter((p) => p && !/^(dist|node_modules)\//.test(p))
+  .map((p) => (p.endsWith('/') ? `${p}**` : p));
+const ignore = [...readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n'), ...otherBinaries, ...installOnly, ...untracked].join('\n');
 const ignoreFile = path.join(CACHE, `vscodeignore-${target}`);
 writeFileSync(ignoreFile, ignore);
 
@@ -40,3 +45,11 @@ execFileSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', igno
   cwd: ROOT,
 });
 process.stdout.write(`${out}\n`);
+
+function gitUntracked() {
+  try {
+    return execFileSync('git', ['ls-files', '--others', '--directory'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return ''; // not a git checkout: package what .vscodeignore lets through
+  }
+}

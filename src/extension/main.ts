@@ -6,7 +6,7 @@ import { checkEngine } from './checkEngine';
 import { EngineHost } from './engineHost';
 import { plotTrainingLog } from './logs/logView';
 import { trainModel } from './training/trainModel';
-import { PLAYGROUND_VIEW, PlaygroundPanel } from './playground/playgroundPanel';
+import { answerPanelMessage, PLAYGROUND_VIEW, PlaygroundPanel } from './playground/playgroundPanel';
 import { LossKernelController, NOTEBOOK_TYPE } from './notebook/controller';
 import { LossNotebookSerializer } from './notebook/serializer';
 import { newNotebook } from './notebook/newNotebook';
@@ -16,6 +16,8 @@ export interface LossLabApi {
   evaluate(request: OpRequest): Promise<OpResult>;
   /** True once the engine worker has been started by a request. */
   readonly engineStarted: boolean;
+  /** What the host does with a message from the playground panel (validation, engine, reply). */
+  answerPlayground(message: unknown): Promise<unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLabApi {
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
   );
   return {
     evaluate: (request) => host.engine.evaluate(request),
+    answerPlayground: (message) => answerPanelMessage(message, host.engine, context.globalStorageUri),
     get engineStarted() {
       return host.started;
     },

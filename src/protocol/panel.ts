@@ -3,22 +3,47 @@
 import type { ScenePayload } from './notebook';
 import type { TensorJson } from './tensor';
 
-/** view → host: compute one op on the engine; the host answers with an OpResultMessage of the same id. */
-export interface ComputeMessage {
-  type: 'compute';
-  id: number;
+/** An input of a request: a tensor, or the output of an earlier request of the same message. */
+export type PanelInput = TensorJson | { ref: number };
+
+/** One op on the engine. */
+export interface PanelOpRequest {
   op: string;
-  inputs: Record<string, TensorJson>;
+  inputs: Record<string, PanelInput>;
   options: Record<string, number | string | boolean | TensorJson>;
 }
 
-/** host → view: the engine's answer (or its error message, shown inline). */
+/**
+ * view → host: compute ops on the engine, in order, in one round trip (a later request may take an earlier
+ * one's output as an input). The host answers with one OpResultMessage of the same id.
+ */
+export interface ComputeMessage {
+  type: 'compute';
+  id: number;
+  requests: PanelOpRequest[];
+}
+
+/** A value as it crosses to the panel: JSON has no NaN or ±Infinity, so those travel as strings. */
+export type PanelNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** A tensor the host sends to the panel. */
+export interface PanelTensor {
+  shape: number[];
+  data: PanelNumber[];
+}
+
+/** What one op gave. */
+export interface PanelOpResult {
+  output: PanelTensor;
+  grad: Record<string, PanelTensor>;
+  extras: Record<string, PanelTensor>;
+}
+
+/** host → view: the engine's answers, one per request (or the first error, shown inline). */
 export interface OpResultMessage {
   type: 'result';
   id: number;
-  output?: TensorJson;
-  grad?: Record<string, TensorJson>;
-  extras?: Record<string, TensorJson>;
+  results?: PanelOpResult[];
   error?: string;
 }
 
@@ -41,6 +66,8 @@ export type ToPanel = OpResultMessage;
 
 /** Largest tensor the panel may send: a playground never needs more; anything bigger is refused. */
 export const PANEL_MAX_ELEMENTS = 100_000;
+/** Most requests in one compute message. */
+export const PANEL_MAX_REQUESTS = 32;
 
 function isTensorJson(t: unknown): t is TensorJson {
   const v = t as TensorJson;
@@ -56,9 +83,22 @@ export function isFromPanel(m: unknown): m is FromPanel {
     const snap = msg.snapshot as ScenePayload | undefined;
     return typeof msg.title === 'string' && typeof msg.code === 'string' && msg.code.length < 20_000 && !!snap && snap.version === 1 && Array.isArray(snap.charts) && JSON.stringify(snap).length < 500_000;
   }
-  if (msg.type !== 'compute' || typeof msg.id !== 'number' || typeof msg.op !== 'string') return false;
-  const inputs = msg.inputs as Record<string, unknown>;
-  const options = msg.options as Record<string, unknown>;
-  if (!inputs || typeof inputs !== 'object' || !Object.values(inputs).every(isTensorJson)) return false;
+  if (msg.type !== 'compute' || typeof msg.id !== 'number' || !Array.isArray(msg.requests)) return false;
+  const requests = msg.requests as unknown[];
+  return requests.length > 0 && requests.length <= PANEL_MAX_REQUESTS && requests.every((r, i) => isRequest(r, i));
+}
+
+function isRequest(r: unknown, index: number): r is PanelOpRequest {
+  const req = r as Record<string, unknown>;
+  if (!req || typeof req !== 'object' || typeof req.op !== 'string') return false;
+  const inputs = req.inputs as Record<string, unknown>;
+  const options = req.options as Record<string, unknown>;
+  const isInput = (t: unknown) => isTensorJson(t) || isEarlier(t, index);
+  if (!inputs || typeof inputs !== 'object' || !Object.values(inputs).every(isInput)) return false;
   return !!options && typeof options === 'object' && Object.values(options).every((o) => ['number', 'string', 'boolean'].includes(typeof o) || isTensorJson(o));
+}
+
+function isEarlier(t: unknown, index: number): boolean {
+  const ref = (t as { ref?: unknown } | null)?.ref;
+  return typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < index && Object.keys(t as object).length === 1;
 }

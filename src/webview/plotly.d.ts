@@ -2,6 +2,7 @@
 declare const Plotly: {
   react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown>;
   restyle(el: HTMLElement, update: Record<string, unknown>, traces?: number[]): Promise<unknown>;
+  update(el: HTMLElement, traceUpdate: Record<string, unknown>, layoutUpdate: Record<string, unknown>, traces?: number[]): Promise<unknown>;
   purge(el: HTMLElement): void;
   toImage(el: HTMLElement, options: { format: 'png'; width?: number; height?: number }): Promise<string>;
 };

@@ -129,7 +129,7 @@ describe('playground (browser)', () => {
     await view.locator('input[aria-label="Number of classes"]').dispatchEvent('input');
     await view.locator('input[aria-label="logit 49"]').waitFor();
     await wb.page.waitForTimeout(1000); // let the 50-class redraw finish before measuring
-    await view.locator('body').evaluate(() => ((window as unknown as { lossLabLatencies: number[] }).lossLabLatencies.length = 0));
+    await view.locator('body').evaluate(() => ((window as unknown as { lossLabLatencies: number[] }).lossLabLatencies.length = 0, performance.clearMeasures()));
     for (let i = 0; i < 60; i++) {
       await drag(view, 'logit 3', -5 + (i % 20) * 0.5);
       await wb.page.waitForTimeout(16);
@@ -139,6 +139,12 @@ describe('playground (browser)', () => {
     assert.ok(samples.length > 0);
     const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
     console.log(`      playground latency, 50 classes: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms over ${samples.length} paints`);
+    const phases = await view.locator('body').evaluate(() => {
+      const by = new Map<string, number[]>();
+      for (const m of performance.getEntriesByType('measure')) by.set(m.name, [...(by.get(m.name) ?? []), m.duration]);
+      return [...by].map(([name, d]) => `${name} ×${d.length} p50 ${d.sort((a, b) => a - b)[Math.floor(d.length / 2)].toFixed(1)} ms`).join(', ');
+    });
+    console.log(`      (${phases})`);
   });
 
   it('"Open in notebook" sends the scene to a new notebook, drawn by the renderer', async () => {

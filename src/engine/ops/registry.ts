@@ -10,13 +10,15 @@ import { crossEntropy, nllLoss } from './crossEntropy';
 import { entropy, klDiv, klDivergence } from './kl';
 import type { OpDefinition } from './op';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression';
-import { logSoftmaxOp, softmax } from './softmax';
+import { logSoftmaxOp, naiveLogSoftmaxOp, naiveSoftmaxOp, softmax } from './softmax';
 
 const ALL: OpDefinition[] = [
   crossEntropy,
   nllLoss,
   softmax,
   logSoftmaxOp,
+  naiveSoftmaxOp,
+  naiveLogSoftmaxOp,
   binaryCrossEntropyWithLogits,
   klDiv,
   klDivergence,

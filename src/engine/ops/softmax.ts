@@ -1,5 +1,9 @@
-// softmax / log_softmax (torch.nn.functional names; `dim` defaults to the last axis here, as LLM code uses it).
-import { logSoftmax, softmax as softmaxNode } from '../graph/nn';
+// softmax / log_softmax (torch.nn.functional names; `dim` defaults to the last axis here, as LLM code uses it),
+// and their naive forms — exp(x) / Σ exp(x) without subtracting the max — that show why nobody computes them so:
+// in float32 exp overflows past x ≈ 88.7 (inf / inf = NaN) and underflows below ≈ −103 (log 0 = −inf).
+import { div, exp, log } from '../graph/math';
+import { logSoftmax, softmax as softmaxNode, sum } from '../graph/nn';
+import type { Value } from '../graph/graph';
 import { fail, numberOption, type OpDefinition, type Options } from './op';
 import type { Tensor } from '../../protocol/tensor';
 
@@ -26,4 +30,25 @@ export const logSoftmaxOp: OpDefinition = {
   defaults: { dim: -1 },
   check: ({ input }, options) => void dim(input, options),
   build: (_g, { input }, options) => ({ output: logSoftmax(input, numberOption(options, 'dim')) }),
+};
+
+function naiveSoftmax(x: Value, axis: number): Value {
+  const e = exp(x);
+  return div(e, sum(e, [axis], true));
+}
+
+export const naiveSoftmaxOp: OpDefinition = {
+  name: 'naive_softmax',
+  inputs: { input: 'float' },
+  defaults: { dim: -1 },
+  check: ({ input }, options) => void dim(input, options),
+  build: (_g, { input }, options) => ({ output: naiveSoftmax(input, numberOption(options, 'dim')) }),
+};
+
+export const naiveLogSoftmaxOp: OpDefinition = {
+  name: 'naive_log_softmax',
+  inputs: { input: 'float' },
+  defaults: { dim: -1 },
+  check: ({ input }, options) => void dim(input, options),
+  build: (_g, { input }, options) => ({ output: log(naiveSoftmax(input, numberOption(options, 'dim'))) }),
 };

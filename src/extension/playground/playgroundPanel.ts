@@ -2,10 +2,10 @@
 // Every number it shows comes from the engine: the host validates each request and forwards it.
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
-import { fromJson, toJson } from '../../engine/tensorJson';
 import { serializeNotebook } from '../../notebook/format';
 import { MIME, type NotebookJson } from '../../protocol/notebook';
-import { isFromPanel, type ComputeMessage, type OpenInNotebookMessage, type ToPanel } from '../../protocol/panel';
+import { isFromPanel, type OpenInNotebookMessage, type ToPanel } from '../../protocol/panel';
+import { computeForPanel } from './panelCompute';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const PLAYGROUND_VIEW = 'lossLab.playground';
@@ -38,7 +38,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: 'Loss Playground',
       script: 'playground.js',
-      body: '<div id="app"></div>',
+      body: `<div id="app" data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? {}))}"></div>`,
       css: PLAYGROUND_CSS,
     });
     panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
@@ -46,21 +46,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   private async onMessage(message: unknown): Promise<void> {
-    if (!isFromPanel(message)) return;
-    if (message.type === 'compute') void this.panel.webview.postMessage(await this.compute(message));
-    else if (message.type === 'openInNotebook') await openInNotebook(message, this.storage);
-  }
-
-  private async compute(m: ComputeMessage): Promise<ToPanel> {
-    try {
-      const inputs = Object.fromEntries(Object.entries(m.inputs).map(([k, t]) => [k, fromJson(k, t)]));
-      const options = Object.fromEntries(Object.entries(m.options).map(([k, v]) => [k, typeof v === 'object' ? fromJson(k, v) : v]));
-      const r = await this.engine().evaluate({ op: m.op, inputs, options });
-      const map = (ts: Record<string, Parameters<typeof toJson>[0]>) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, toJson(t)]));
-      return { type: 'result', id: m.id, output: toJson(r.output), grad: map(r.grad), extras: map(r.extras) };
-    } catch (error) {
-      return { type: 'result', id: m.id, error: error instanceof Error ? error.message : String(error) };
-    }
+    const reply = await answerPanelMessage(message, this.engine(), this.storage);
+    if (reply) void this.panel.webview.postMessage(reply);
   }
 
   dispose(): void {
@@ -68,6 +55,14 @@ export class PlaygroundPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+/** The host's handling of one message from the panel: invalid messages are dropped; compute gets a reply. */
+export async function answerPanelMessage(message: unknown, engine: EngineClient, storage: vscode.Uri): Promise<ToPanel | undefined> {
+  if (!isFromPanel(message)) return undefined;
+  if (message.type === 'compute') return computeForPanel(engine, message);
+  if (message.type === 'openInNotebook') await openInNotebook(message, storage);
+  return undefined;
 }
 
 /**
@@ -89,12 +84,15 @@ async function openInNotebook(m: OpenInNotebookMessage, storage: vscode.Uri): Pr
   await vscode.window.showNotebookDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
 }
 
+const attribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
 const PLAYGROUND_CSS = `
   .scene { display: grid; grid-template-columns: minmax(260px, 340px) 1fr; gap: 16px; padding-top: 8px; }
   [hidden] { display: none !important; }
   .controls { display: flex; flex-direction: column; gap: 8px; }
   .controls .control { display: grid; grid-template-columns: 110px 1fr 56px; align-items: center; }
   .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 8px; }
+  .charts.wide { grid-template-columns: 1fr; }
   .numbers { font-family: var(--vscode-editor-font-family); white-space: pre; }
   .message { color: var(--vscode-errorForeground); min-height: 1.2em; }
   nav button { background: none; color: var(--vscode-foreground); border: none; border-bottom: 2px solid transparent; padding: 6px 10px; cursor: pointer; font: inherit; }

@@ -1,6 +1,6 @@
 // The panel's side of the engine: request/reply by id over postMessage, and a "latest only" scheduler so
 // that dragging a slider never queues stale requests (one in flight; only the newest waits).
-import type { FromPanel, OpResultMessage } from '../../protocol/panel';
+import type { FromPanel, OpResultMessage, PanelInput, PanelTensor } from '../../protocol/panel';
 import type { TensorJson } from '../../protocol/tensor';
 
 export interface OpReply {
@@ -12,12 +12,22 @@ export interface OpReply {
 
 type Option = number | string | boolean | TensorJson;
 
+/** One op of a batch; an input may be `ref(i)`, the output of the batch's i-th op. */
+export interface Request {
+  op: string;
+  inputs: Record<string, PanelInput>;
+  options?: Record<string, Option>;
+}
+
 export const f32 = (data: number[], shape = [data.length]): TensorJson => ({ dtype: 'float32', shape, data });
 export const i64 = (data: number[], shape = [data.length]): TensorJson => ({ dtype: 'int64', shape, data });
+export const ref = (index: number): PanelInput => ({ ref: index });
+
+const numbers = (t: PanelTensor): number[] => t.data.map(Number); // 'NaN', 'Infinity', '-Infinity' → numbers
 
 export class EngineBridge {
   private next = 1;
-  private readonly pending = new Map<number, { resolve(r: OpReply): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(r: OpReply[]): void; reject(e: Error): void }>();
 
   constructor(private readonly post: (m: FromPanel) => void) {
     window.addEventListener('message', (event: MessageEvent<OpResultMessage>) => {
@@ -25,18 +35,25 @@ export class EngineBridge {
       const p = m?.type === 'result' ? this.pending.get(m.id) : undefined;
       if (!p) return;
       this.pending.delete(m.id);
-      if (m.error || !m.output) return p.reject(new Error(m.error ?? 'no output'));
-      const flat = (ts: Record<string, TensorJson> = {}) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, t.data]));
-      p.resolve({ output: m.output.data, shape: m.output.shape, grad: flat(m.grad), extras: flat(m.extras) });
+      if (m.error || !m.results) return p.reject(new Error(m.error ?? 'no output'));
+      const flat = (ts: Record<string, PanelTensor>) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, numbers(t)]));
+      p.resolve(m.results.map((r) => ({ output: numbers(r.output), shape: r.output.shape, grad: flat(r.grad), extras: flat(r.extras) })));
     });
   }
 
-  compute(op: string, inputs: Record<string, TensorJson>, options: Record<string, Option> = {}): Promise<OpReply> {
+  /** Runs the ops in order on the engine, in one round trip. */
+  computeAll(requests: Request[]): Promise<OpReply[]> {
     const id = this.next++;
+    const start = performance.now();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.post({ type: 'compute', id, op, inputs, options });
+      const measured = (r: OpReply[]) => (performance.measure('engine round trip', { start }), resolve(r));
+      this.pending.set(id, { resolve: measured, reject });
+      this.post({ type: 'compute', id, requests: requests.map((r) => ({ op: r.op, inputs: r.inputs, options: r.options ?? {} })) });
     });
+  }
+
+  async compute(op: string, inputs: Record<string, PanelInput>, options: Record<string, Option> = {}): Promise<OpReply> {
+    return (await this.computeAll([{ op, inputs, options }]))[0];
   }
 }
 

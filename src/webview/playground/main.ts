@@ -1,6 +1,7 @@
 // Runs in the playground webview (browser): tabs of scenes; every number comes from the engine through
 // the host. Records input→painted latencies in window.lossLabLatencies for the browser tests.
 import type { FromPanel } from '../../protocol/panel';
+import { loadTranslations, t } from '../l10n';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
 import { backprop } from './scenes/backprop';
@@ -24,6 +25,7 @@ const ctx: SceneContext = {
 };
 
 const app = document.getElementById('app')!;
+loadTranslations(app);
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);
@@ -47,7 +49,7 @@ function select(scene: Scene): void {
 
 for (const scene of SCENES) {
   const b = document.createElement('button');
-  b.textContent = scene.title;
+  b.textContent = t(scene.title);
   b.dataset.scene = scene.id;
   b.setAttribute('role', 'tab');
   b.addEventListener('click', () => select(scene));

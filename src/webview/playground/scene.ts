@@ -4,6 +4,7 @@ import { themeFromCss, type ChartTheme } from '../../charts/theme';
 import type { ScenePayload } from '../../protocol/notebook';
 import type { EngineBridge } from './engine';
 import { latestOnly } from './engine';
+import { LiveBars } from './liveBars';
 
 export interface SceneContext {
   engine: EngineBridge;
@@ -46,27 +47,72 @@ export function layoutScene(root: HTMLElement): { controls: HTMLElement; numbers
 }
 
 /**
- * A chart slot. The first draw (and any change of layout or trace count) goes through Plotly.react; a draw
- * that only changes values restyles x/y/marker of the existing traces, which is much cheaper.
+ * A chart slot. The first draw, or a change of layout or trace count, goes through Plotly.react. A draw that
+ * changes only values is one Plotly.update of x/y/marker/base and any changed ranges: a single redraw however
+ * many subplots the figure holds. Bar heights alone move the drawn bars at once (LiveBars) and the full
+ * update follows when the values have rested for a moment.
  */
 export function chartSlot(parent: HTMLElement, id: string): (data: Record<string, unknown>[], layout: Record<string, unknown>) => Promise<unknown> {
   const div = document.createElement('div');
   div.dataset.chart = id;
   parent.appendChild(div);
+  const live = new LiveBars(div);
   let drawnLayout = '';
+  let drawnRanges: Record<string, unknown> = {};
   let drawnTraces = -1;
-  return (data, layout) => {
-    const layoutKey = JSON.stringify(layout);
-    if (layoutKey === drawnLayout && data.length === drawnTraces) {
-      const update: Record<string, unknown[]> = { x: data.map((d) => d.x), y: data.map((d) => d.y) };
-      const colors = data.map((d) => (d.marker as { color?: unknown } | undefined)?.color);
-      if (colors.every((c) => c !== undefined)) update['marker.color'] = colors;
-      return Plotly.restyle(div, update, data.map((_, i) => i));
-    }
-    drawnLayout = layoutKey;
-    drawnTraces = data.length;
-    return Plotly.react(div, data, layout, { displaylogo: false, responsive: true });
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const full = async (draw: () => Promise<unknown>, data: Record<string, unknown>[]) => {
+    clearTimeout(settle);
+    settle = undefined;
+    const start = performance.now();
+    await draw();
+    live.capture(data);
+    performance.measure('chart full draw', { start });
   };
+  const restyle = (data: Record<string, unknown>[], ranges: Record<string, unknown>) => {
+    const update: Record<string, unknown[]> = { x: data.map((d) => d.x), y: data.map((d) => d.y) };
+    for (const key of ['marker.color', 'base'] as const) {
+      const values = data.map((d) => (key === 'base' ? d.base : (d.marker as { color?: unknown } | undefined)?.color));
+      if (values.some((v) => v !== undefined)) update[key] = values;
+    }
+    const changed = Object.fromEntries(Object.entries(ranges).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(drawnRanges[k])));
+    drawnRanges = ranges;
+    return Plotly.update(div, update, changed, data.map((_, i) => i));
+  };
+  return (data, layout) => {
+    const { shape, ranges } = splitRanges(layout);
+    if (shape === drawnLayout && data.length === drawnTraces) {
+      const start = performance.now();
+      if (JSON.stringify(ranges) === JSON.stringify(drawnRanges) && live.move(data)) {
+        performance.measure('chart bars moved', { start });
+        clearTimeout(settle);
+        settle = setTimeout(() => void full(() => restyle(data, ranges), data), SETTLE_MS);
+        return Promise.resolve();
+      }
+      return full(() => restyle(data, ranges), data);
+    }
+    drawnLayout = shape;
+    drawnRanges = ranges;
+    drawnTraces = data.length;
+    return full(() => Plotly.react(div, data, layout, { displaylogo: false, responsive: true }), data);
+  };
+}
+
+/** How long values must rest before the full redraw that follows bars moved in place. */
+const SETTLE_MS = 150;
+
+/** The layout without axis ranges (its "shape"), and the ranges as Plotly.update keys ('yaxis2.range'). */
+function splitRanges(layout: Record<string, unknown>): { shape: string; ranges: Record<string, unknown> } {
+  const ranges: Record<string, unknown> = {};
+  const shape = JSON.stringify(layout, function (this: Record<string, unknown>, key, value: unknown) {
+    if (key === 'range' && this !== layout) {
+      const axis = Object.keys(layout).find((k) => layout[k] === this);
+      if (axis) ranges[`${axis}.range`] = value;
+      return undefined;
+    }
+    return value;
+  });
+  return { shape, ranges };
 }
 
 export function baseLayout(theme: ChartTheme, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

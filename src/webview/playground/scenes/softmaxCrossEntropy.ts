@@ -1,8 +1,11 @@
-// Scene 1 — softmax & cross-entropy: logits, target, temperature, label smoothing, class weights, focal γ.
-// Shows p vs q, the gradient p − q, H(q) + KL(q‖p) = H(q, p) and perplexity; all from the engine.
+// Scene 1 — softmax & cross-entropy: logits, a class or soft target, temperature, label smoothing, class
+// weights, focal γ, and softmax computed naively next to log-sum-exp. Shows p vs q, the gradient p − q,
+// H(q) + KL(q‖p) = H(q, p) and perplexity: all from one engine round trip, drawn as one figure.
+import { t } from '../../l10n';
 import { button, checkbox, slider } from '../../ui/components';
-import { f32, i64 } from '../engine';
+import { f32, i64, ref, type OpReply, type Request } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
+import { ratchet, targetDistribution } from './softmaxInputs';
 
 const PRESETS: Record<string, (c: number, y: number) => number[]> = {
   uniform: (c) => new Array(c).fill(0),
@@ -10,6 +13,15 @@ const PRESETS: Record<string, (c: number, y: number) => number[]> = {
   'confident wrong': (c, y) => Array.from({ length: c }, (_, i) => (i === (y + 1) % c ? 6 : 0)),
   'extreme ±1000': (c, y) => Array.from({ length: c }, (_, i) => (i === y ? -1000 : 1000 - i)),
 };
+const PRESET_LABELS: Record<string, () => string> = {
+  uniform: () => t('uniform'),
+  'confident right': () => t('confident right'),
+  'confident wrong': () => t('confident wrong'),
+  'extreme ±1000': () => t('extreme ±1000'),
+};
+
+/** What the scene shows, by the index of its request in the batch. */
+const P = 0, LOSS = 1, ENTROPY = 2, CROSS = 3, KL = 5, PPL = 6, NAIVE_P = 7, NAIVE_LOSS = 9;
 
 export const softmaxCrossEntropy: Scene = {
   id: 'softmax-ce',
@@ -18,99 +30,158 @@ export const softmaxCrossEntropy: Scene = {
     const ui = layoutScene(root);
     let logits = [2, 1, 0.1, -1, 0.5];
     let target = 0;
+    let softTarget = '';
     let temperature = 1;
     let smoothing = 0;
     let gamma = 0;
     let weights = '';
     let logScale = false;
-    const probs = chartSlot(ui.charts, 'distributions');
-    const grads = chartSlot(ui.charts, 'gradient');
-    const decomposition = chartSlot(ui.charts, 'decomposition');
+    let naive = false;
+    let gradBound = 1;
+    let entropyBound = 1;
+    const figure = chartSlot(ui.charts, 'softmax-ce');
+    ui.charts.classList.add('wide');
     const logitBox = document.createElement('div');
 
     const classes = document.createElement('input');
     Object.assign(classes, { type: 'number', min: '2', max: '50', value: String(logits.length) });
-    classes.setAttribute('aria-label', 'Number of classes');
+    classes.setAttribute('aria-label', t('Number of classes'));
     const targetSelect = document.createElement('select');
-    targetSelect.setAttribute('aria-label', 'Target class');
+    targetSelect.setAttribute('aria-label', t('Target class'));
     const preset = document.createElement('select');
-    preset.setAttribute('aria-label', 'Preset');
-    for (const name of ['—', ...Object.keys(PRESETS)]) preset.add(new Option(name, name));
-    const weightField = document.createElement('input');
-    Object.assign(weightField, { type: 'text', placeholder: 'e.g. 1, 2, 1, 1, 1' });
-    weightField.setAttribute('aria-label', 'Class weights');
+    preset.setAttribute('aria-label', t('Preset'));
+    preset.add(new Option('—', '—'));
+    for (const name of Object.keys(PRESETS)) preset.add(new Option(PRESET_LABELS[name](), name));
+    const weightField = textField(t('Class weights'), t('e.g. 1, 2, 1, 1, 1'));
+    const softField = textField(t('Soft target'), t('e.g. 0.7, 0.2, 0.1, 0, 0 (replaces the class)'));
 
-    let last: { p: number[]; q: number[]; grad: number[]; z: number[]; weights?: number[] } | undefined;
+    let last: { p: number[]; q: number[]; grad: number[]; z: number[]; weights?: number[]; soft?: number[] } | undefined;
     const toNotebook = () => {
       if (!last) return;
-      const options = [`label_smoothing: ${smoothing}`, ...(last.weights ? [`weight: [${last.weights.join(', ')}]`] : [])].join(', ');
-      const lossCall = gamma > 0 ? `F.focal_loss(logits, target, { gamma: ${gamma}${last.weights ? `, alpha: [${last.weights.join(', ')}]` : ''} })` : `F.cross_entropy(logits, target, { ${options} })`;
+      const weight = last.weights ? `[${last.weights.join(', ')}]` : undefined;
+      const options = [`label_smoothing: ${smoothing}`, ...(weight ? [`weight: ${weight}`] : [])].join(', ');
+      const targetCode = last.soft ? `torch.tensor([[${last.soft.join(', ')}]], { dtype: torch.float32 })` : `torch.tensor([${target}])`;
+      const lossCall = gamma > 0 ? `F.focal_loss(logits, target, { gamma: ${gamma}${weight ? `, alpha: ${weight}` : ''} })` : `F.cross_entropy(logits, target, { ${options} })`;
       const code = [
         `// logits / T with T = ${temperature}`,
         `const logits = torch.tensor([[${last.z.map((v) => +v.toPrecision(7)).join(', ')}]], { dtype: torch.float32 });`,
-        `const target = torch.tensor([${target}]);`,
+        `const target = ${targetCode};`,
         `const loss = await ${lossCall};`,
         'loss.backward();',
         'plot.distribution({ p: await F.softmax(logits), "∂L/∂z": logits.grad });',
         'loss.item()',
       ].join('\n');
       const labels = last.p.map((_, i) => String(i));
-      ctx.openInNotebook('Softmax & cross-entropy', code, {
+      ctx.openInNotebook(t('Softmax & cross-entropy'), code, {
         scene: 'softmax-ce',
         numbers: ui.numbers.textContent ?? '',
         charts: [
-          { kind: 'distribution', version: 1, title: 'probabilities vs target', labels, series: [{ name: 'p', values: last.p }, { name: 'q', values: last.q }] },
-          { kind: 'distribution', version: 1, title: 'gradient p − q', labels, series: [{ name: '∂L/∂z', values: last.grad }] },
+          { kind: 'distribution', version: 1, title: t('probabilities vs target'), labels, series: [{ name: 'p', values: last.p }, { name: 'q', values: last.q }] },
+          { kind: 'distribution', version: 1, title: t('gradient p − q'), labels, series: [{ name: '∂L/∂z', values: last.grad }] },
         ],
       });
     };
+
+    const requests = (C: number, z: number[], q: number[], soft: number[] | undefined, w: number[] | undefined): Request[] => {
+      const input = f32(z, [1, C]);
+      const classTarget = i64([target]);
+      const lossTarget = soft ? f32(soft, [1, C]) : classTarget;
+      const loss: Request =
+        gamma > 0
+          ? { op: 'focal_loss', inputs: { input, target: classTarget }, options: { gamma, ...(w ? { alpha: f32(w) } : {}) } }
+          : { op: 'cross_entropy', inputs: { input, target: lossTarget }, options: { label_smoothing: smoothing, ...(w ? { weight: f32(w) } : {}) } };
+      const all: Request[] = [
+        { op: 'softmax', inputs: { input } }, // P
+        loss, // LOSS
+        { op: 'entropy', inputs: { input: f32(q, [1, C]) } }, // ENTROPY: H(q)
+        { op: 'cross_entropy', inputs: { input, target: f32(q, [1, C]) } }, // CROSS: H(q, p)
+        { op: 'log_softmax', inputs: { input } },
+        { op: 'kl_div', inputs: { input: ref(4), target: f32(q, [1, C]) }, options: { reduction: 'sum' } }, // KL: KL(q‖p)
+        { op: 'perplexity', inputs: { input: f32(z, [1, 1, C]), target: i64([target], [1, 1]) } }, // PPL
+      ];
+      if (naive) {
+        all.push(
+          { op: 'naive_softmax', inputs: { input } }, // NAIVE_P
+          { op: 'naive_log_softmax', inputs: { input } },
+          { op: 'nll_loss', inputs: { input: ref(8), target: classTarget } }, // NAIVE_LOSS
+        );
+      }
+      return all;
+    };
+
+    const show = (r: OpReply[], C: number, q: number[], soft: number[] | undefined) => {
+      const theme = ctx.theme();
+      const labels = Array.from({ length: C }, (_, i) => String(i));
+      const p = naive ? r[NAIVE_P].output : r[P].output;
+      const grad = r[LOSS].grad.input;
+      const [H, cross, kl] = [r[ENTROPY].output[0], r[CROSS].output[0], r[KL].output[0]];
+      ui.numbers.textContent = [
+        `loss (${gamma > 0 ? `focal γ=${gamma}` : 'cross-entropy'})  ${fmt(r[LOSS].output[0])}`,
+        ...(naive ? [`${t('loss, naive softmax → log')}  ${soft ? '—' : fmt(r[NAIVE_LOSS].output[0])}`] : []),
+        `H(q)               ${fmt(H)}`,
+        `KL(q‖p)            ${fmt(kl)}`,
+        `H(q,p) = H + KL    ${fmt(cross)}`,
+        `${t('perplexity')} e^CE    ${soft ? '—' : fmt(r[PPL].output[0])}`,
+        `p[${t('target')}]          ${fmt(p[target])}`,
+      ].join('\n');
+      gradBound = ratchet(gradBound, 1.05 * grad.reduce((m, g) => (Number.isFinite(g) ? Math.max(m, Math.abs(g)) : m), 1));
+      entropyBound = ratchet(entropyBound, Number.isFinite(cross) ? 1.1 * cross : 1);
+      const bar = (name: string, y: number[], color: unknown, axes: string, extra: Record<string, unknown> = {}) => ({ type: 'bar', name, x: labels, y, marker: { color }, xaxis: `x${axes}`, yaxis: `y${axes}`, ...extra });
+      const stack = { x: ['H(q,p)'], offsetgroup: 'decomposition', xaxis: 'x3', yaxis: 'y3', type: 'bar' };
+      const title = (text: string, x: number, y: number) => ({ text, x, y, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 12 } });
+      return figure(
+        [
+          bar(naive ? t('p = naive softmax(z/T)') : t('p = softmax(z/T)'), p, theme.palette[0], ''),
+          bar(t('q (target)'), q, theme.palette[1], ''),
+          bar('∂L/∂(z/T)', grad, grad.map((g) => (g < 0 ? theme.palette[2] : theme.palette[3])), '2', { showlegend: false }),
+          { ...stack, name: 'H(q)', y: [H], marker: { color: theme.palette[4] } },
+          { ...stack, name: 'KL(q‖p)', y: [kl], base: [H], marker: { color: theme.palette[5] } },
+        ],
+        baseLayout(theme, '', {
+          height: 520,
+          barmode: 'group',
+          title: undefined,
+          annotations: [
+            title(t('probabilities vs target'), 0, 1),
+            title(t('gradient: p − q (negative pushes the logit up)'), 0, 0.42),
+            title(t('cross-entropy = entropy + KL'), 0.74, 1),
+          ],
+          xaxis: { domain: [0, 0.66], gridcolor: theme.grid },
+          yaxis: { domain: [0.55, 0.97], gridcolor: theme.grid, ...(logScale ? { type: 'log', range: [-8, 0.1] } : { range: [0, 1.05] }) },
+          xaxis2: { domain: [0, 0.66], gridcolor: theme.grid, anchor: 'y2' },
+          yaxis2: { domain: [0, 0.39], gridcolor: theme.grid, zerolinecolor: theme.foreground, anchor: 'x2', range: [-gradBound, gradBound] },
+          xaxis3: { domain: [0.74, 1], anchor: 'y3' },
+          yaxis3: { domain: [0.55, 0.97], gridcolor: theme.grid, anchor: 'x3', range: [0, entropyBound] },
+          legend: { orientation: 'h', x: 0.74, y: 0.4 },
+        }),
+      );
+    };
+
     const update = updater(ctx, ui.message, async () => {
       const C = logits.length;
       const w = weights.trim() ? weights.split(',').map((s) => Number(s.trim())) : undefined;
-      if (w && (w.length !== C || w.some((v) => !Number.isFinite(v) || v < 0))) throw new Error(`class weights: give ${C} non-negative numbers separated by commas`);
+      if (w && (w.length !== C || w.some((v) => !Number.isFinite(v) || v < 0))) throw new Error(t('class weights: give {0} non-negative numbers separated by commas', C));
+      const soft = softTarget.trim() ? softTarget.split(',').map((s) => Number(s.trim())) : undefined;
+      if (soft && (soft.length !== C || soft.some((v) => !Number.isFinite(v) || v < 0) || Math.abs(soft.reduce((a, b) => a + b, 0) - 1) > 1e-3)) {
+        throw new Error(t('soft target: give {0} non-negative probabilities that sum to 1', C));
+      }
+      if (gamma > 0 && soft) throw new Error(t('focal loss takes a class target: clear the soft target or set γ to 0'));
       const z = logits.map((v) => v / temperature); // the temperature scales the logits the engine sees
-      const input = f32(z, [1, C]);
-      const q = Array.from({ length: C }, (_, i) => (1 - smoothing) * (i === target ? 1 : 0) + smoothing / C);
-      const engine = ctx.engine;
-      const weight: Record<string, ReturnType<typeof f32>> = w ? { weight: f32(w) } : {};
-      const [p, loss, h, ppl] = await Promise.all([
-        engine.compute('softmax', { input }),
-        gamma > 0
-          ? engine.compute('focal_loss', { input, target: i64([target]) }, { gamma, ...(w ? { alpha: f32(w) } : {}) })
-          : engine.compute('cross_entropy', { input, target: i64([target]) }, { label_smoothing: smoothing, ...weight }),
-        engine.compute('entropy', { input: f32(q, [1, C]) }),
-        engine.compute('perplexity', { input: f32(z, [1, 1, C]), target: i64([target], [1, 1]) }),
-      ]);
-      // KL(q‖p) with the engine's own p.
-      const klq = (await engine.compute('kl_divergence', { p: f32(q, [1, C]), q: f32(p.output, [1, C]) })).output[0];
-      const H = h.output[0];
-      last = { p: p.output, q, grad: loss.grad.input, z, weights: w };
-      const theme = ctx.theme();
-      const labels = Array.from({ length: C }, (_, i) => String(i));
-      ui.numbers.textContent = [
-        `loss (${gamma > 0 ? `focal γ=${gamma}` : 'cross-entropy'})  ${fmt(loss.output[0])}`,
-        `H(q)               ${fmt(H)}`,
-        `KL(q‖p)            ${fmt(klq)}`,
-        `H(q,p) = H + KL    ${fmt(H + klq)}`,
-        `perplexity e^CE    ${fmt(ppl.output[0])}`,
-        `p[target]          ${fmt(p.output[target])}`,
-      ].join('\n');
-      await Promise.all([
-        probs([{ type: 'bar', x: labels, y: p.output, name: 'p = softmax(z/T)', marker: { color: theme.palette[0] } }, { type: 'bar', x: labels, y: q, name: 'q (target)', marker: { color: theme.palette[1] } }], baseLayout(theme, 'probabilities vs target', { barmode: 'group', yaxis: { gridcolor: theme.grid, type: logScale ? 'log' : 'linear' } })),
-        grads([{ type: 'bar', x: labels, y: loss.grad.input, name: '∂L/∂(z/T)', marker: { color: loss.grad.input.map((g) => (g < 0 ? theme.palette[2] : theme.palette[3])) } }], baseLayout(theme, 'gradient: p − q (negative pushes the logit up)', { showlegend: false })),
-        decomposition([{ type: 'bar', x: ['H(q,p)'], y: [H], name: 'H(q)', marker: { color: theme.palette[4] } }, { type: 'bar', x: ['H(q,p)'], y: [klq], name: 'KL(q‖p)', marker: { color: theme.palette[5] } }], baseLayout(theme, 'cross-entropy = entropy + KL', { barmode: 'stack' })),
-      ]);
+      const q = targetDistribution(C, target, soft, smoothing);
+      const r = await ctx.engine.computeAll(requests(C, z, q, soft, w));
+      last = { p: r[P].output, q, grad: r[LOSS].grad.input, z, weights: w, soft };
+      await show(r, C, q, soft);
     });
 
     const rebuild = () => {
       logitBox.replaceChildren(...logits.map((v, i) => slider(`logit ${i}`, -10, 10, 0.1, Math.max(-10, Math.min(10, v)), (x) => ((logits[i] = x), update()))));
-      targetSelect.replaceChildren(...logits.map((_, i) => new Option(`class ${i}`, String(i))));
+      targetSelect.replaceChildren(...logits.map((_, i) => new Option(`${t('class')} ${i}`, String(i))));
       targetSelect.value = String(target);
     };
     classes.addEventListener('input', () => {
       const c = Number(classes.value);
       if (!Number.isInteger(c) || c < 2 || c > 50) {
-        ui.message.textContent = 'the number of classes must be a whole number from 2 to 50';
+        ui.message.textContent = t('the number of classes must be a whole number from 2 to 50');
         return;
       }
       logits = Array.from({ length: c }, (_, i) => logits[i] ?? 0);
@@ -127,6 +198,7 @@ export const softmaxCrossEntropy: Scene = {
       update();
     });
     weightField.addEventListener('change', () => ((weights = weightField.value), update()));
+    softField.addEventListener('change', () => ((softTarget = softField.value), update()));
     const label = (text: string, el: HTMLElement) => {
       const l = document.createElement('label');
       l.className = 'control';
@@ -134,18 +206,27 @@ export const softmaxCrossEntropy: Scene = {
       return l;
     };
     ui.controls.append(
-      label('classes', classes),
-      label('target', targetSelect),
-      label('preset', preset),
-      slider('temperature T', 0.1, 5, 0.05, temperature, (v) => ((temperature = v), update())),
-      slider('label smoothing ε', 0, 0.5, 0.01, smoothing, (v) => ((smoothing = v), update())),
-      slider('focal γ', 0, 5, 0.1, gamma, (v) => ((gamma = v), update())),
-      label('class weights', weightField),
-      checkbox('log-scale probabilities', false, (v) => ((logScale = v), update())),
-      button('Open in notebook', toNotebook),
+      label(t('classes'), classes),
+      label(t('target'), targetSelect),
+      label(t('soft target'), softField),
+      label(t('preset'), preset),
+      slider(t('temperature T'), 0.1, 5, 0.05, temperature, (v) => ((temperature = v), update())),
+      slider(t('label smoothing ε'), 0, 0.5, 0.01, smoothing, (v) => ((smoothing = v), update())),
+      slider(t('focal γ'), 0, 5, 0.1, gamma, (v) => ((gamma = v), update())),
+      label(t('class weights'), weightField),
+      checkbox(t('log-scale probabilities'), false, (v) => ((logScale = v), update())),
+      checkbox(t('naive softmax (exp without subtracting the max)'), false, (v) => ((naive = v), update())),
+      button(t('Open in notebook'), toNotebook),
       logitBox,
     );
     rebuild();
     update();
   },
 };
+
+function textField(ariaLabel: string, placeholder: string): HTMLInputElement {
+  const field = document.createElement('input');
+  Object.assign(field, { type: 'text', placeholder });
+  field.setAttribute('aria-label', ariaLabel);
+  return field;
+}
