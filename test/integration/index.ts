@@ -8,6 +8,7 @@ export function run(): Promise<void> {
   require('./extension.test');
   require('./views.test');
   require('./notebook.test');
+  require('./playground.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });
