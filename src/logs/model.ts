@@ -30,8 +30,16 @@ export function emptySeries(): Series {
   return { steps: [], wallTimes: [], values: [] };
 }
 
+/** `tag`'s series in `run`, created empty if it has none yet (also for tags such as "constructor"). */
+export function seriesOf(run: Run, tag: string): Series {
+  if (Object.hasOwn(run.scalars, tag)) return run.scalars[tag];
+  const s = emptySeries();
+  Object.defineProperty(run.scalars, tag, { value: s, enumerable: true, writable: true, configurable: true });
+  return s;
+}
+
 export function addPoint(run: Run, tag: string, step: number, wallTime: number | null, value: number): void {
-  const s = run.scalars[tag] ?? (run.scalars[tag] = emptySeries());
+  const s = seriesOf(run, tag);
   s.steps.push(step);
   s.wallTimes.push(wallTime);
   s.values.push(value);

@@ -1,46 +1,6 @@
 // Text logs: Hugging Face trainer_state.json, JSON Lines (one object per line) and CSV (Lightning / Keras).
-import { addPoint, skip, type Run } from './model';
-
-/** Keys that name the step, in order of preference. */
-const STEP_KEYS = ['step', 'global_step', 'iteration', 'current_steps', 'epoch'];
-/** Keys that carry wall-clock seconds. */
-const TIME_KEYS = ['wall_time', 'timestamp', 'time'];
-
-function numeric(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (v === 'NaN' || v === 'nan') return NaN;
-  if (v === 'Infinity' || v === 'inf') return Infinity;
-  if (v === '-Infinity' || v === '-inf') return -Infinity;
-  return undefined;
-}
-
-/** The first of `keys` (in order of preference) holding a number in `record`. */
-function findKey(record: Record<string, unknown>, keys: readonly string[]): string | undefined {
-  for (const k of keys) if (typeof record[k] === 'number') return k;
-  return undefined;
-}
-
-/** Adds one record's numeric fields as points; `fallbackStep` is used when it names no step. */
-export function addRecord(run: Run, record: Record<string, unknown>, fallbackStep: number): void {
-  // Hot path (a million lines per second): plain loops, no intermediate arrays or tuples.
-  const stepKey = typeof record.step === 'number' ? 'step' : findKey(record, STEP_KEYS);
-  const step = stepKey === undefined ? fallbackStep : (record[stepKey] as number);
-  const timeKey = findKey(record, TIME_KEYS);
-  const wallTime = timeKey === undefined ? null : (record[timeKey] as number);
-  const scalars = run.scalars;
-  for (const key in record) {
-    if (key === stepKey || key === timeKey) continue;
-    const raw = record[key];
-    const value = typeof raw === 'number' ? raw : numeric(raw);
-    if (value === undefined) continue;
-    const series = scalars[key];
-    if (series) {
-      series.steps.push(step);
-      series.wallTimes.push(wallTime);
-      series.values.push(value);
-    } else addPoint(run, key, step, wallTime, value);
-  }
-}
+import { skip, type Run } from './model';
+import { RecordWriter } from './records';
 
 /** JSON as Python's json module writes it: bare NaN / Infinity / -Infinity become strings first. */
 export function parseJsonLenient(textContent: string): unknown {
@@ -57,10 +17,12 @@ export function parseJsonLenient(textContent: string): unknown {
 export function readTrainerState(textContent: string, run: Run): void {
   const state = parseJsonLenient(textContent) as { log_history?: unknown };
   if (!Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
+  const writer = new RecordWriter(run, state.log_history.length);
   state.log_history.forEach((entry, i) => {
-    if (entry && typeof entry === 'object') addRecord(run, entry as Record<string, unknown>, i);
+    if (entry && typeof entry === 'object') writer.add(entry as Record<string, unknown>, i);
     else skip(run, 'log_history entry that is not an object');
   });
+  writer.finish();
 }
 
 export interface LineProgress {
@@ -74,6 +36,15 @@ export interface LineProgress {
  * writing), unless `final` says the file is complete. `firstLine` numbers lines across incremental reads.
  */
 export function readJsonLines(textContent: string, run: Run, firstLine = 0, final = false): LineProgress {
+  const writer = new RecordWriter(run, countLines(textContent));
+  try {
+    return readLines(textContent, run, writer, firstLine, final);
+  } finally {
+    writer.finish();
+  }
+}
+
+function readLines(textContent: string, run: Run, writer: RecordWriter, firstLine: number, final: boolean): LineProgress {
   let start = 0;
   let line = firstLine;
   for (;;) {
@@ -94,7 +65,7 @@ export function readJsonLines(textContent: string, run: Run, firstLine = 0, fina
     }
     if (valid || raw.trim() !== '') {
       if (!valid) skip(run, 'line that is not valid JSON');
-      else if (record && typeof record === 'object' && !Array.isArray(record)) addRecord(run, record as Record<string, unknown>, line);
+      else if (record && typeof record === 'object' && !Array.isArray(record)) writer.add(record as Record<string, unknown>, line);
       else skip(run, 'JSON line that is not an object');
       line++;
     }
@@ -104,11 +75,19 @@ export function readJsonLines(textContent: string, run: Run, firstLine = 0, fina
   return { consumed: start, lines: line };
 }
 
+/** Newlines in `textContent`, plus one for a last line without its own. */
+function countLines(textContent: string): number {
+  let n = 1;
+  for (let nl = textContent.indexOf('\n'); nl >= 0; nl = textContent.indexOf('\n', nl + 1)) n++;
+  return n;
+}
+
 /** CSV with a header row; empty cells are absent values (Lightning writes sparse rows). */
 export function readCsv(textContent: string, run: Run): void {
   const rows = textContent.split(/\r?\n/).filter((r) => r.trim() !== '');
   if (!rows.length) return;
   const header = splitCsvRow(rows[0]);
+  const writer = new RecordWriter(run, rows.length - 1);
   rows.slice(1).forEach((row, i) => {
     const cells = splitCsvRow(row);
     if (cells.length !== header.length) return skip(run, 'CSV row with the wrong number of cells');
@@ -119,8 +98,9 @@ export function readCsv(textContent: string, run: Run): void {
       const n = Number(cell);
       record[name] = Number.isNaN(n) ? (/^-?(nan|inf(inity)?)$/i.test(cell) ? cell.toLowerCase() : undefined) : n;
     });
-    addRecord(run, record, i);
+    writer.add(record, i);
   });
+  writer.finish();
 }
 
 function splitCsvRow(row: string): string[] {

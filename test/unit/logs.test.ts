@@ -65,6 +65,55 @@ describe('text logs (own fixtures)', () => {
     assert.deepEqual(run.scalars.loss.values, [2, 1.5]);
   });
 
+  it('JSONL: the preferred step key wherever it stands; other step keys, NaN and Infinity are scalars', () => {
+    const run = emptyRun('r', 'jsonl');
+    readJsonLines('{"loss": 1, "epoch": 0.5, "step": 10, "time": 7}\n{"step": "x", "epoch": 0.6, "loss": NaN, "lr": "-inf"}\n', run);
+    assert.deepEqual(points(run, 'loss').slice(0, 1), [[10, 7, 1]]);
+    assert.deepEqual(run.scalars.loss.steps, [10, 0.6]);
+    assert.ok(Number.isNaN(run.scalars.loss.values[1]));
+    assert.deepEqual(points(run, 'epoch'), [[10, 7, 0.5]]);
+    assert.deepEqual(points(run, 'lr'), [[0.6, null, -Infinity]]);
+    assert.equal(run.scalars.step, undefined);
+    assert.equal(run.scalars.time, undefined);
+  });
+
+  it('JSONL: lines without a step are numbered across reads; blank lines and CRLF are ignored', () => {
+    const run = emptyRun('r', 'jsonl');
+    const p = readJsonLines('{"loss": 3}\r\n\n{"loss": 2}\r\n', run);
+    assert.equal(p.lines, 2);
+    readJsonLines('{"loss": 1}', run, p.lines, true);
+    assert.deepEqual(points(run, 'loss'), [[0, null, 3], [1, null, 2], [2, null, 1]]);
+  });
+
+  it('JSONL: a long log of changing key sets reads like its lines one by one, arrays without holes', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      i % 7 === 0 ? `{"eval_loss": ${i}, "step": ${i}}` : i % 11 === 0 ? `{"step": ${i}, "lr": ${i}, "loss": ${i}}` : `{"step": ${i}, "loss": ${i}, "lr": "nan"}`,
+    );
+    const whole = emptyRun('whole', 'jsonl');
+    const p = readJsonLines(lines.slice(0, 2000).join('\n') + '\n' + lines[2000].slice(0, 9), whole);
+    readJsonLines(lines.slice(2000).join('\n'), whole, p.lines, true);
+    const oneByOne = emptyRun('one by one', 'jsonl');
+    lines.forEach((line, i) => readJsonLines(line, oneByOne, i, true));
+    assert.deepEqual(Object.keys(whole.scalars), ['eval_loss', 'loss', 'lr']);
+    for (const tag of Object.keys(oneByOne.scalars)) {
+      const s = whole.scalars[tag];
+      assert.deepEqual(points(whole, tag), points(oneByOne, tag), tag);
+      for (const column of [s.steps, s.wallTimes, s.values]) {
+        assert.equal(column.length, s.values.length, tag);
+        assert.equal(Object.keys(column).length, column.length, `${tag} has holes`);
+      }
+    }
+    assert.equal(whole.scalars.eval_loss.values.length, 429);
+  });
+
+  it('JSONL: tags named like Object members', () => {
+    const run = emptyRun('r', 'jsonl');
+    readJsonLines('{"step": 1, "constructor": 2, "toString": 3, "__proto__": 4}\n', run);
+    assert.deepEqual(Object.keys(run.scalars).sort(), ['__proto__', 'constructor', 'toString']);
+    assert.deepEqual(points(run, '__proto__'), [[1, null, 4]]);
+    assert.deepEqual(points(run, 'constructor'), [[1, null, 2]]);
+  });
+
   it('trainer_state.json: interleaved train and eval entries, Python NaN', () => {
     const run = emptyRun('r', 'trainer_state');
     readTrainerState('{"log_history": [{"step": 10, "loss": 2.0, "grad_norm": NaN, "epoch": 0.1}, {"step": 10, "eval_loss": 1.9}]}', run);
