@@ -2,11 +2,22 @@
 
 export type ModelKind = 'softmax_regression' | 'mlp' | 'char_bigram' | 'char_mlp';
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+/**
+ * How the per-token losses of a batch become one number. 'token': Σ over counted tokens / their count (their
+ * class weights when given). 'sequence': the mean over sequences of each sequence's own mean token loss, so a
+ * short sequence weighs as much as a long one (a sequence with no counted token is left out). A 2-D toy
+ * example is a one-token sequence: both agree there.
+ */
+export type Reduction = 'token' | 'sequence';
 
 export interface TrainingConfig {
   model: ModelKind;
-  /** Toy 2-D data for classifiers ('moons' | 'spiral' | 'blobs'); text for character models. */
-  dataset: { kind: 'toy2d'; shape: 'moons' | 'spiral' | 'blobs'; classes: number; samples: number } | { kind: 'text'; text: string; context: number };
+  /**
+   * Toy 2-D data for classifiers ('moons' | 'spiral' | 'blobs'); text for character models, cut into sequences
+   * of consecutive positions (each predicts its next character from `context` characters before it) whose
+   * lengths are drawn from 1 to `sequenceLength` (default 16) and padded with ignore_index −100.
+   */
+  dataset: { kind: 'toy2d'; shape: 'moons' | 'spiral' | 'blobs'; classes: number; samples: number } | { kind: 'text'; text: string; context: number; sequenceLength?: number };
   hidden: number;
   /** Embedding width of char_mlp. */
   embedding: number;
@@ -17,9 +28,14 @@ export interface TrainingConfig {
   /** Cosine decay to lr·minLrRatio over `steps`. */
   minLrRatio: number;
   steps: number;
+  /** Examples (toy data) or sequences (text) per micro-batch. */
   batchSize: number;
-  /** Micro-batches per optimizer step; the loss is divided by the tokens of all of them (the global denominator). */
+  /**
+   * Micro-batches per optimizer step; each one's gradient is divided by the denominator of all of them (the
+   * counted tokens of every micro-batch for 'token', the sequences with a counted token for 'sequence').
+   */
   gradAccumulation: number;
+  reduction: Reduction;
   /** Global-norm clipping threshold; 0 = off. */
   clipNorm: number;
   labelSmoothing: number;
@@ -46,7 +62,10 @@ export interface StopTrainingMessage {
 /** Metric columns of consecutive steps (a batch, never one message per step). */
 export interface MetricBatch {
   steps: number[];
-  /** loss, perplexity, accuracy, top5_accuracy, grad_norm, lr, and eval_loss / eval_accuracy at eval steps. */
+  /**
+   * loss (under the run's reduction), perplexity (exp of the token-mean NLL), accuracy and top5_accuracy (over
+   * counted tokens), grad_norm, lr, and eval_loss / eval_accuracy at eval steps.
+   */
   metrics: Record<string, { steps: number[]; values: number[] }>;
 }
 
@@ -79,6 +98,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   steps: 500,
   batchSize: 64,
   gradAccumulation: 1,
+  reduction: 'token',
   clipNorm: 1,
   labelSmoothing: 0,
   focalGamma: 0,

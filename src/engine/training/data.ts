@@ -1,5 +1,6 @@
-// Training data: seeded toy 2-D classification sets and character-level next-token examples, split into
-// train and eval, and batches drawn with a seeded generator (the same seed gives the same run).
+// Training data: seeded toy 2-D classification sets split into train and eval, the batch and source shapes
+// every dataset shares (character sequences are in text.ts), and the seeded generator batches are drawn with
+// (the same seed gives the same run).
 
 /** mulberry32: a small, fast, seedable PRNG in [0, 1). */
 export function rng(seed: number): () => number {
@@ -13,17 +14,25 @@ export function rng(seed: number): () => number {
   };
 }
 
-export interface Examples {
-  /** Float features [n, width] or token ids [n, width]. */
+/** What a step graph takes: x [B, D] floats or [B, T, context] ids, y [B] or [B, T] (−100: not counted). */
+export interface Batch {
   x: Float32Array | BigInt64Array;
   y: BigInt64Array;
-  width: number;
+  xShape: number[];
+  yShape: number[];
+}
+
+/** Where batches come from: random draws for training, always the same first ones for evaluation. */
+export interface Source {
+  /** Examples or sequences that `first` can return. */
   count: number;
+  sample(size: number, random: () => number): Batch;
+  first(size: number): Batch;
 }
 
 export interface Dataset {
-  train: Examples;
-  eval: Examples;
+  train: Source;
+  eval: Source;
   inputs: number;
   classes: number;
   /** Characters of the vocabulary (character models). */
@@ -34,24 +43,18 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-function split(x: Float32Array | BigInt64Array, y: BigInt64Array, width: number, random: () => number): { train: Examples; eval: Examples } {
-  const n = y.length;
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const nEval = Math.max(1, Math.floor(n * 0.1));
-  const take = (ids: number[]): Examples => {
-    const xs = x instanceof Float32Array ? new Float32Array(ids.length * width) : new BigInt64Array(ids.length * width);
-    const ys = new BigInt64Array(ids.length);
-    ids.forEach((id, k) => {
-      for (let c = 0; c < width; c++) (xs as Float32Array)[k * width + c] = (x as Float32Array)[id * width + c];
-      ys[k] = y[id];
-    });
-    return { x: xs, y: ys, width, count: ids.length };
+/** Rows `ids` of features x [n, 2] and labels y [n]. */
+function examples(x: Float32Array, y: BigInt64Array, ids: number[]): Source {
+  const rows = (picked: number[]): Batch => {
+    const xs = new Float32Array(picked.length * 2);
+    picked.forEach((id, k) => xs.set(x.subarray(id * 2, id * 2 + 2), k * 2));
+    return { x: xs, y: BigInt64Array.from(picked, (id) => y[id]), xShape: [picked.length, 2], yShape: [picked.length] };
   };
-  return { eval: take(order.slice(0, nEval)), train: take(order.slice(nEval)) };
+  return {
+    count: ids.length,
+    sample: (size, random) => rows(Array.from({ length: size }, () => ids[Math.floor(random() * ids.length)])),
+    first: (size) => rows(ids.slice(0, size)),
+  };
 }
 
 export function toy2d(shape: 'moons' | 'spiral' | 'blobs', classes: number, samples: number, seed: number): Dataset {
@@ -78,33 +81,11 @@ export function toy2d(shape: 'moons' | 'spiral' | 'blobs', classes: number, samp
     x[2 * i + 1] = py + gaussian(random) * 0.1;
     y[i] = BigInt(c);
   }
-  return { ...split(x, y, 2, random), inputs: 2, classes: k };
-}
-
-/** (context characters → next character) examples of `text`; context 1 is the bigram model's. */
-export function characters(text: string, context: number, seed: number): Dataset {
-  const vocabulary = [...new Set(text)].sort();
-  if (vocabulary.length < 2) throw new Error('the text needs at least two different characters to train on');
-  const ids = Array.from(text, (ch) => vocabulary.indexOf(ch));
-  const n = ids.length - context;
-  if (n < 10) throw new Error(`the text is too short: ${ids.length} characters for a context of ${context}`);
-  const x = new BigInt64Array(n * context);
-  const y = new BigInt64Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < context; c++) x[i * context + c] = BigInt(ids[i + c]);
-    y[i] = BigInt(ids[i + context]);
+  const order = Array.from({ length: samples }, (_, i) => i);
+  for (let i = samples - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
   }
-  return { ...split(x, y, context, rng(seed)), inputs: vocabulary.length, classes: vocabulary.length, vocabulary };
-}
-
-/** A batch of `size` examples drawn with replacement. */
-export function sampleBatch(data: Examples, size: number, random: () => number): { x: Float32Array | BigInt64Array; y: BigInt64Array } {
-  const x = data.x instanceof Float32Array ? new Float32Array(size * data.width) : new BigInt64Array(size * data.width);
-  const y = new BigInt64Array(size);
-  for (let k = 0; k < size; k++) {
-    const i = Math.floor(random() * data.count);
-    for (let c = 0; c < data.width; c++) (x as Float32Array)[k * data.width + c] = (data.x as Float32Array)[i * data.width + c];
-    y[k] = data.y[i];
-  }
-  return { x, y };
+  const nEval = Math.max(1, Math.floor(samples * 0.1));
+  return { eval: examples(x, y, order.slice(0, nEval)), train: examples(x, y, order.slice(nEval)), inputs: 2, classes: k };
 }

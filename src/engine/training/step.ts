@@ -1,18 +1,14 @@
-// One optimizer step as one ONNX graph: forward, loss, gradients (autodiff), global-norm clipping and the
+// One optimizer step as ONNX graphs: forward, loss, gradients (autodiff), global-norm clipping and the
 // optimizer update, with metrics. Parameters and optimizer state go in and come out, fed back next step.
+// A step of one batch is one graph; a step over micro-batches runs the gradient graph on each (divided by
+// the denominator of all of them), adds the gradients up and runs the update graph once.
 import type { OptimizerKind } from '../../protocol/training';
 import { Graph, type Value } from '../graph/graph';
-import { add, div, exp, greater, less, minimum, mul, neg, pow, sqrt, sub } from '../graph/math';
-import { gather, logSoftmax, sum } from '../graph/nn';
-import { cast, reshape } from '../graph/shape';
+import { add, div, exp, minimum, mul, sqrt, sub } from '../graph/math';
+import { sum } from '../graph/nn';
+import { reshape } from '../graph/shape';
+import { objective, type LossSpec, type Objective } from './loss';
 import { forward, paramSpecs, takesTokens, type ModelShape } from './model';
-
-export interface LossSpec {
-  labelSmoothing: number;
-  focalGamma: number;
-  /** One weight per class, or undefined. */
-  classWeights?: number[];
-}
 
 export interface StepSpec {
   model: ModelShape;
@@ -20,8 +16,10 @@ export interface StepSpec {
   optimizer: OptimizerKind;
   momentum: number;
   clipNorm: number;
-  /** Examples per step (all micro-batches together). */
+  /** Examples, or sequences of token models, per graph run (one micro-batch). */
   batch: number;
+  /** Positions per sequence of token models: x [batch, T, context], y [batch, T]. 1 when omitted. */
+  sequenceLength?: number;
 }
 
 const BETA1 = 0.9;
@@ -33,74 +31,43 @@ export function stateNames(optimizer: OptimizerKind): string[] {
   return optimizer === 'adam' ? ['m', 'v'] : optimizer === 'momentum' ? ['v'] : [];
 }
 
-/**
- * Weighted mean cross-entropy with label smoothing and focal modulation:
- * Σ_i w_{y_i}·[(1−ε)·(1−p_{y_i})^γ·(−log p_{y_i}) + (ε/C)·Σ_c w_c·(−log p_c)/w_{y_i}] / Σ_i w_{y_i}.
- */
-function loss(g: Graph, logits: Value, y: Value, spec: LossSpec): { loss: Value; logProbs: Value } {
-  const [B, C] = logits.shape;
-  const lp = logSoftmax(logits, 1);
-  const lpY = reshape(gather(lp, reshape(y, [B, 1]), 1), [B]);
-  let nll = neg(lpY);
-  if (spec.focalGamma > 0) nll = mul(nll, pow(sub(1, exp(lpY)), spec.focalGamma));
-  const w = spec.classWeights ? g.constant(Float32Array.from(spec.classWeights), 'float32', [C]) : undefined;
-  const rowWeight = w ? gather(w, y, 0) : undefined;
-  let rows = rowWeight ? mul(nll, rowWeight) : nll;
-  if (spec.labelSmoothing > 0) {
-    const smooth = neg(sum(w ? mul(lp, reshape(w, [1, C])) : lp, [1]));
-    rows = add(mul(rows, 1 - spec.labelSmoothing), mul(smooth, spec.labelSmoothing / C));
-  }
-  const denominator = rowWeight ? sum(rowWeight) : g.scalar(B, 'float32');
-  return { loss: div(sum(rows), denominator), logProbs: lp };
-}
-
-/**
- * Top-1 and top-k hits summed over the batch, from each target's rank (classes scoring strictly above it):
- * one comparison pass instead of an ArgMax and a TopK.
- */
-function hits(logits: Value, y: Value, k: number): { top1: Value; topK: Value } {
-  const [B] = logits.shape;
-  const targetLogit = gather(logits, reshape(y, [B, 1]), 1);
-  const rank = sum(cast(greater(logits, targetLogit), 'float32'), [1]);
-  return { top1: sum(cast(less(rank, 1), 'float32')), topK: sum(cast(less(rank, k), 'float32')) };
-}
-
+/** x [B, D] floats and y [B] for classifiers; x [B, T, context] and y [B, T] token ids for character models. */
 function inputsOf(g: Graph, spec: StepSpec) {
   const m = spec.model;
-  const x = takesTokens(m.kind) ? g.input('x', 'int64', [spec.batch, m.kind === 'char_bigram' ? 1 : m.context]) : g.input('x', 'float32', [spec.batch, m.inputs]);
-  const y = g.input('y', 'int64', [spec.batch]);
+  const tokens = takesTokens(m.kind);
+  const T = spec.sequenceLength ?? 1;
+  const width = m.kind === 'char_bigram' ? 1 : m.context;
+  const x = tokens ? g.input('x', 'int64', [spec.batch, T, width]) : g.input('x', 'float32', [spec.batch, m.inputs]);
+  const y = tokens ? g.input('y', 'int64', [spec.batch, T]) : g.input('y', 'int64', [spec.batch]);
   const params: Record<string, Value> = {};
   for (const p of paramSpecs(m)) params[p.name] = g.input(p.name, 'float32', p.shape);
-  return { x, y, params };
+  const logits = forward(g, m, tokens ? reshape(x, [spec.batch * T, width]) : x, params);
+  return { y, params, logits, masked: tokens };
 }
 
-/** Forward-only graph for evaluation: outputs `loss` and `correct` (top-1 hits). */
+function outputMetrics(g: Graph, o: Objective): void {
+  g.output('loss', o.loss);
+  g.output('nll', o.nll);
+  g.output('tokens', o.tokens);
+  g.output('correct', o.top1);
+  g.output('top5', o.top5);
+}
+
+/** Forward-only graph for evaluation: the metric outputs of `stepGraph`. */
 export function evalGraph(spec: StepSpec) {
   const g = new Graph();
-  const { x, y, params } = inputsOf(g, spec);
-  const logits = forward(g, spec.model, x, params);
-  g.output('loss', loss(g, logits, y, spec.loss).loss);
-  g.output('correct', hits(logits, y, 1).top1);
+  const { y, logits, masked } = inputsOf(g, spec);
+  outputMetrics(g, objective(g, logits, y, spec.loss, masked));
   return g.toGraphDef('eval');
 }
 
-/**
- * The training step graph. Extra inputs: lr, t (1-based step, for Adam), state `<state>.<param>`; outputs
- * `new.<param>` and `new.<state>.<param>`, loss, grad_norm (before clipping), correct and top5 hit counts.
- */
-export function stepGraph(spec: StepSpec) {
-  const g = new Graph();
-  const { x, y, params } = inputsOf(g, spec);
+/** Clips the gradients by their global norm and applies the optimizer: outputs `new.*` and grad_norm. */
+function update(g: Graph, spec: StepSpec, params: Record<string, Value>, grads: Value[]): void {
   const lr = g.input('lr', 'float32', []);
   const t = g.input('t', 'float32', []);
-  const logits = forward(g, spec.model, x, params);
-  const { loss: l } = loss(g, logits, y, spec.loss);
-  const names = Object.keys(params);
-  const grads = g.gradients(l, names.map((n) => params[n]));
-  const sq = grads.map((gr) => sum(mul(gr, gr))).reduce((a, b) => add(a, b));
-  const norm = sqrt(sq);
+  const norm = sqrt(grads.map((gr) => sum(mul(gr, gr))).reduce((a, b) => add(a, b)));
   const scale = spec.clipNorm > 0 ? minimum(div(g.scalar(spec.clipNorm, 'float32'), add(norm, 1e-6)), 1) : undefined;
-  names.forEach((name, i) => {
+  Object.keys(params).forEach((name, i) => {
     const p = params[name];
     const gr = scale ? mul(grads[i], scale) : grads[i];
     if (spec.optimizer === 'sgd') {
@@ -119,10 +86,42 @@ export function stepGraph(spec: StepSpec) {
       g.output(`new.${name}`, sub(p, mul(div(mHat, add(sqrt(vHat), EPS)), lr)));
     }
   });
-  g.output('loss', l);
   g.output('grad_norm', norm);
-  const { top1, topK } = hits(logits, y, 5);
-  g.output('correct', top1);
-  g.output('top5', topK);
+}
+
+/**
+ * The training step graph of one batch. Inputs x, y, the parameters, lr, t (1-based step, for Adam) and state
+ * `<state>.<param>`; outputs `new.<param>`, `new.<state>.<param>`, loss, grad_norm (before clipping), and nll,
+ * tokens, correct and top5 summed over the counted positions.
+ */
+export function stepGraph(spec: StepSpec) {
+  const g = new Graph();
+  const { y, params, logits, masked } = inputsOf(g, spec);
+  const o = objective(g, logits, y, spec.loss, masked);
+  update(g, spec, params, g.gradients(o.loss, Object.values(params)));
+  outputMetrics(g, o);
   return g.toGraphDef('train_step');
+}
+
+/**
+ * One micro-batch: inputs x, y, the parameters and `denominator` (see `globalDenominator`); outputs
+ * `grad.<param>` and this micro-batch's share of the step's loss, with the metric sums of `stepGraph`.
+ */
+export function gradientGraph(spec: StepSpec) {
+  const g = new Graph();
+  const { y, params, logits, masked } = inputsOf(g, spec);
+  const o = objective(g, logits, y, spec.loss, masked, g.input('denominator', 'float32', []));
+  const grads = g.gradients(o.loss, Object.values(params));
+  Object.keys(params).forEach((name, i) => g.output(`grad.${name}`, grads[i]));
+  outputMetrics(g, o);
+  return g.toGraphDef('train_gradient');
+}
+
+/** The update of a step from accumulated gradients: inputs `grad.<param>` and those of `stepGraph` but x, y. */
+export function updateGraph(spec: StepSpec) {
+  const g = new Graph();
+  const params: Record<string, Value> = {};
+  for (const p of paramSpecs(spec.model)) params[p.name] = g.input(p.name, 'float32', p.shape);
+  update(g, spec, params, paramSpecs(spec.model).map((p) => g.input(`grad.${p.name}`, 'float32', p.shape)));
+  return g.toGraphDef('train_update');
 }
