@@ -5,7 +5,7 @@ import type { OpRequest, OpResult } from '../protocol/engine';
 import { checkEngine } from './checkEngine';
 import { EngineHost } from './engineHost';
 import { plotTrainingLog } from './logs/logView';
-import { trainModel } from './training/trainModel';
+import { pickPreset } from './training/trainModel';
 import { answerPanelMessage, PLAYGROUND_VIEW, PlaygroundPanel } from './playground/playgroundPanel';
 import { LossKernelController, NOTEBOOK_TYPE } from './notebook/controller';
 import { LossNotebookSerializer } from './notebook/serializer';
@@ -41,9 +41,10 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
       const view = await plotTrainingLog(context.extensionUri, uri instanceof vscode.Uri ? uri : undefined);
       if (view) context.subscriptions.push(view);
     }),
+    // Opens the playground's Training scene and trains the chosen preset; resolves with how the run ended.
     vscode.commands.registerCommand('lossLab.trainModel', async (preset?: number) => {
-      const curves = await trainModel(context.extensionUri, host.engine, typeof preset === 'number' ? preset : undefined);
-      if (curves) context.subscriptions.push(curves);
+      const index = typeof preset === 'number' ? preset : await pickPreset();
+      if (index !== undefined) return PlaygroundPanel.show(context, () => host.engine).train(index);
     }),
   );
   return {

@@ -2,6 +2,7 @@
 // plain JSON arrays here: they are small (a playground holds at most a few thousand numbers).
 import type { ScenePayload } from './notebook';
 import type { TensorJson } from './tensor';
+import type { MetricBatch, OptimizerKind, Reduction, TrainingConfig } from './training';
 
 /** An input of a request: a tensor, or the output of an earlier request of the same message. */
 export type PanelInput = TensorJson | { ref: number };
@@ -61,8 +62,59 @@ export interface OpenInNotebookMessage {
   snapshot: ScenePayload;
 }
 
-export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage;
-export type ToPanel = OpResultMessage;
+/** A training preset the host offers (model and data); the panel lists them by index. */
+export interface TrainingPreset {
+  label: string;
+  description?: string;
+}
+
+/** What the panel may change of a preset's training configuration. */
+export type TrainingOverrides = Partial<Pick<TrainingConfig, 'optimizer' | 'lr' | 'steps' | 'batchSize' | 'gradAccumulation' | 'reduction' | 'clipNorm' | 'labelSmoothing' | 'focalGamma' | 'warmupSteps' | 'seed'>>;
+
+/** view → host: train preset `preset` on the engine with these changes; metrics come back in batches. */
+export interface TrainMessage {
+  type: 'train';
+  preset: number;
+  overrides: TrainingOverrides;
+}
+
+/** view → host: stop the running training run after its current step. */
+export interface StopTrainingMessage {
+  type: 'stopTraining';
+}
+
+/** view → host: the page has loaded (or reloaded): send what it should show. */
+export interface PanelReadyMessage {
+  type: 'ready';
+}
+
+/** host → view: metrics of a run since the last batch (after a reload: everything so far). */
+export interface TrainingMetricsMessage {
+  type: 'trainingMetrics';
+  run: string;
+  batch: MetricBatch;
+  /** The run's planned number of steps. */
+  steps: number;
+}
+
+/** host → view: a run ended. */
+export interface TrainingEndMessage {
+  type: 'trainingEnd';
+  run: string;
+  reason: 'completed' | 'stopped' | 'failed';
+  message?: string;
+  stepsPerSecond: number;
+}
+
+/** host → view: show a scene (and, for the Training scene, start preset `train`). */
+export interface ShowSceneMessage {
+  type: 'showScene';
+  scene: string;
+  train?: number;
+}
+
+export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage | TrainMessage | StopTrainingMessage | PanelReadyMessage;
+export type ToPanel = OpResultMessage | TrainingMetricsMessage | TrainingEndMessage | ShowSceneMessage;
 
 /** Largest tensor the panel may send: a playground never needs more; anything bigger is refused. */
 export const PANEL_MAX_ELEMENTS = 100_000;
@@ -79,6 +131,8 @@ export function isFromPanel(m: unknown): m is FromPanel {
   const msg = m as Record<string, unknown>;
   if (!msg || typeof msg !== 'object') return false;
   if (msg.type === 'state') return typeof msg.scene === 'string';
+  if (msg.type === 'ready' || msg.type === 'stopTraining') return true;
+  if (msg.type === 'train') return Number.isInteger(msg.preset) && isOverrides(msg.overrides);
   if (msg.type === 'openInNotebook') {
     const snap = msg.snapshot as ScenePayload | undefined;
     return typeof msg.title === 'string' && typeof msg.code === 'string' && msg.code.length < 20_000 && !!snap && snap.version === 1 && Array.isArray(snap.charts) && JSON.stringify(snap).length < 500_000;
@@ -101,4 +155,40 @@ function isRequest(r: unknown, index: number): r is PanelOpRequest {
 function isEarlier(t: unknown, index: number): boolean {
   const ref = (t as { ref?: unknown } | null)?.ref;
   return typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < index && Object.keys(t as object).length === 1;
+}
+
+const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];
+const REDUCTIONS: readonly Reduction[] = ['token', 'sequence'];
+/** Each numeric override: smallest, largest, whole numbers only. */
+const NUMERIC: Record<string, [number, number, boolean]> = {
+  lr: [1e-6, 10, false],
+  steps: [1, 100_000, true],
+  batchSize: [1, 4096, true],
+  gradAccumulation: [1, 64, true],
+  clipNorm: [0, 1e6, false],
+  labelSmoothing: [0, 0.99, false],
+  focalGamma: [0, 10, false],
+  warmupSteps: [0, 100_000, true],
+  seed: [0, 2 ** 31 - 1, true],
+};
+
+/** Training overrides from the panel: known keys only, of the right types (ranges: overridesProblem). */
+export function isOverrides(o: unknown): o is TrainingOverrides {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  return Object.entries(o).every(([k, v]) => {
+    if (k === 'optimizer') return OPTIMIZERS.includes(v as OptimizerKind);
+    if (k === 'reduction') return REDUCTIONS.includes(v as Reduction);
+    return k in NUMERIC && typeof v === 'number' && Number.isFinite(v);
+  });
+}
+
+/** Why the overrides are refused, for the panel's inline message (undefined when they are fine). */
+export function overridesProblem(o: TrainingOverrides): string | undefined {
+  for (const [k, v] of Object.entries(o)) {
+    const range = NUMERIC[k];
+    if (range && !(typeof v === 'number' && v >= range[0] && v <= range[1] && (!range[2] || Number.isInteger(v)))) {
+      return `${k} must be ${range[2] ? 'a whole number' : 'a number'} from ${range[0]} to ${range[1]}`;
+    }
+  }
+  return undefined;
 }

@@ -23,9 +23,11 @@ describe('chart views', () => {
     assert.ok(tabs.includes('Training curves: logs'), `webview tabs: ${tabs.join(', ')}`);
   });
 
-  it('"Train a Model" runs a preset to completion on the engine and shows it', async () => {
-    await vscode.commands.executeCommand('lossLab.trainModel', 1); // softmax regression on blobs
-    const tabs = await waitForTab((t) => t.startsWith('Training: Softmax regression'));
-    assert.ok(tabs.some((t) => t.startsWith('Training: Softmax regression')), `webview tabs: ${tabs.join(', ')}`);
+  it('"Train a Model" runs a preset to completion on the engine in the playground\'s Training scene', async () => {
+    const end = await vscode.commands.executeCommand<{ reason: string; run: string; stepsPerSecond: number }>('lossLab.trainModel', 1); // softmax regression on blobs
+    assert.equal(end.reason, 'completed', JSON.stringify(end));
+    assert.ok(end.run.startsWith('Softmax regression on blobs') && end.stepsPerSecond > 0, JSON.stringify(end));
+    const tabs = await waitForTab((t) => t === 'Loss Playground');
+    assert.ok(tabs.includes('Loss Playground'), `webview tabs: ${tabs.join(', ')}`);
   });
 });

@@ -4,8 +4,10 @@ import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
 import { serializeNotebook } from '../../notebook/format';
 import { MIME, type NotebookJson } from '../../protocol/notebook';
-import { isFromPanel, type OpenInNotebookMessage, type ToPanel } from '../../protocol/panel';
+import { isFromPanel, type OpenInNotebookMessage, type ToPanel, type TrainingEndMessage, type TrainingPreset } from '../../protocol/panel';
+import { TRAINING_PRESETS } from '../training/trainModel';
 import { computeForPanel } from './panelCompute';
+import { PanelTraining } from './panelTraining';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const PLAYGROUND_VIEW = 'lossLab.playground';
@@ -30,27 +32,56 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   private readonly storage: vscode.Uri;
+  private readonly training: PanelTraining;
+  private ready = false;
+  private readonly queued: ToPanel[] = [];
 
   private constructor(readonly panel: vscode.WebviewPanel, context: vscode.ExtensionContext, private readonly engine: () => EngineClient) {
     const extensionUri = context.extensionUri;
     this.storage = context.globalStorageUri;
+    this.training = new PanelTraining(extensionUri, engine, (m) => this.post(m));
     PlaygroundPanel.current = this;
+    const presets: TrainingPreset[] = TRAINING_PRESETS.map((p) => ({ label: p.label, description: p.description }));
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: 'Loss Playground',
       script: 'playground.js',
-      body: `<div id="app" data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? {}))}"></div>`,
+      body: `<div id="app" data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? {}))}" data-presets="${attribute(JSON.stringify(presets))}"></div>`,
       css: PLAYGROUND_CSS,
     });
     panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    panel.onDidChangeViewState(() => (this.ready &&= panel.visible), undefined, this.disposables);
+  }
+
+  /** Shows the Training scene and trains preset `preset` there; resolves when the run ends. */
+  train(preset: number): Promise<TrainingEndMessage> {
+    this.panel.reveal();
+    this.post({ type: 'showScene', scene: 'training' });
+    return this.training.start(preset, {});
+  }
+
+  /** Posts to the page, or keeps the message until the page says it is ready (a hidden panel has no page). */
+  private post(message: ToPanel): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else if (message.type !== 'trainingMetrics' && message.type !== 'trainingEnd') this.queued.push(message); // runs are replayed whole
   }
 
   private async onMessage(message: unknown): Promise<void> {
-    const reply = await answerPanelMessage(message, this.engine(), this.storage);
-    if (reply) void this.panel.webview.postMessage(reply);
+    if (!isFromPanel(message)) return;
+    if (message.type === 'ready') {
+      this.ready = true;
+      this.training.replay();
+      for (const m of this.queued.splice(0)) this.post(m);
+    } else if (message.type === 'train') void this.training.start(message.preset, message.overrides);
+    else if (message.type === 'stopTraining') this.training.stop();
+    else {
+      const reply = await answerPanelMessage(message, this.engine(), this.storage);
+      if (reply) void this.panel.webview.postMessage(reply);
+    }
   }
 
   dispose(): void {
+    this.training.stop();
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

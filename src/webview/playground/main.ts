@@ -1,6 +1,6 @@
 // Runs in the playground webview (browser): tabs of scenes; every number comes from the engine through
 // the host. Records input→painted latencies in window.lossLabLatencies for the browser tests.
-import type { FromPanel } from '../../protocol/panel';
+import type { FromPanel, ToPanel, TrainingPreset } from '../../protocol/panel';
 import { loadTranslations, t } from '../l10n';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
@@ -10,11 +10,11 @@ import { masksDenominators } from './scenes/masksDenominators';
 import { otherLosses } from './scenes/otherLosses';
 import { preferences } from './scenes/preferences';
 import { softmaxCrossEntropy } from './scenes/softmaxCrossEntropy';
-
-const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, backprop, masksDenominators, otherLosses];
+import { trainingScene } from './scenes/training';
 
 const vscode = acquireVsCodeApi();
-const engine = new EngineBridge((m: FromPanel) => vscode.postMessage(m));
+const post = (m: FromPanel) => vscode.postMessage(m);
+const engine = new EngineBridge(post);
 const latencies: number[] = [];
 (window as unknown as { lossLabLatencies: number[] }).lossLabLatencies = latencies;
 const ctx: SceneContext = {
@@ -26,6 +26,8 @@ const ctx: SceneContext = {
 
 const app = document.getElementById('app')!;
 loadTranslations(app);
+const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
+const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, backprop, masksDenominators, otherLosses, trainingScene(presets, post)];
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);
@@ -56,3 +58,15 @@ for (const scene of SCENES) {
   nav.appendChild(b);
 }
 select(SCENES.find((s) => s.id === saved) ?? SCENES[0]);
+
+// Host messages other than op results: "show this scene", and training metrics for the scene that wants them.
+window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
+  const m = event.data;
+  if (m?.type === 'showScene') {
+    const scene = SCENES.find((s) => s.id === m.scene);
+    if (scene) select(scene);
+  } else if (m?.type === 'trainingMetrics' || m?.type === 'trainingEnd') {
+    for (const scene of SCENES) scene.receive?.(m);
+  }
+});
+post({ type: 'ready' });

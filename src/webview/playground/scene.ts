@@ -2,6 +2,7 @@
 // an inline message line, and an update loop that asks the engine for everything it shows.
 import { themeFromCss, type ChartTheme } from '../../charts/theme';
 import type { ScenePayload } from '../../protocol/notebook';
+import type { ToPanel } from '../../protocol/panel';
 import type { EngineBridge } from './engine';
 import { latestOnly } from './engine';
 import { LiveBars } from './liveBars';
@@ -20,6 +21,8 @@ export interface Scene {
   title: string;
   /** Builds the scene's controls and charts into `root` and starts its update loop. */
   mount(root: HTMLElement, ctx: SceneContext): void;
+  /** A message from the host for this scene (training metrics), whether or not it is shown. */
+  receive?(message: ToPanel): void;
 }
 
 export function themeNow(): ChartTheme {

@@ -1,0 +1,90 @@
+// The playground's Training scene, host side: runs a preset on the engine worker (one run at a time), shows
+// VS Code progress that can cancel it, forwards metric batches to the panel as they come, and keeps every run
+// so that a panel that was hidden or reloaded gets its curves back.
+import * as vscode from 'vscode';
+import type { EngineClient } from '../../engine/client';
+import { overridesProblem, type ToPanel, type TrainingEndMessage, type TrainingOverrides } from '../../protocol/panel';
+import type { MetricBatch } from '../../protocol/training';
+import { trainingConfig, TRAINING_PRESETS } from '../training/trainModel';
+
+interface RunRecord {
+  batch: MetricBatch;
+  steps: number;
+  end?: TrainingEndMessage;
+}
+
+export class PanelTraining {
+  private readonly runs = new Map<string, RunRecord>();
+  private stopCurrent: (() => void) | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly engine: () => EngineClient,
+    private readonly post: (m: ToPanel) => void,
+  ) {}
+
+  /** Trains preset `preset` with the panel's overrides; resolves when the run ends (however it ends). */
+  async start(preset: number, overrides: TrainingOverrides): Promise<TrainingEndMessage> {
+    const choice = TRAINING_PRESETS[preset];
+    const problem = !choice ? `no training preset ${preset}` : overridesProblem(overrides);
+    if (problem || !choice) return this.end({ type: 'trainingEnd', run: '', reason: 'failed', message: problem, stepsPerSecond: 0 });
+    if (this.stopCurrent) return this.end({ type: 'trainingEnd', run: '', reason: 'failed', message: vscode.l10n.t('A run is still training: stop it first.'), stepsPerSecond: 0 });
+    const config = trainingConfig(this.extensionUri, preset, overrides);
+    const name = uniqueName(`${choice.label} (${config.optimizer}, lr ${config.lr}, ${config.reduction})`, this.runs);
+    const record: RunRecord = { batch: { steps: [], metrics: {} }, steps: config.steps };
+    this.runs.set(name, record);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Training {0}', choice.label), cancellable: true }, async (progress, token) => {
+      let last = 0;
+      const run = this.engine().train(config, (batch) => {
+        append(record.batch, batch);
+        this.post({ type: 'trainingMetrics', run: name, batch, steps: config.steps });
+        const step = batch.steps.at(-1) ?? last;
+        progress.report({ increment: ((step - last) / config.steps) * 100, message: vscode.l10n.t('step {0} of {1}', step, config.steps) });
+        last = step;
+      });
+      this.stopCurrent = () => run.stop();
+      token.onCancellationRequested(() => run.stop());
+      try {
+        const done = await run.done;
+        return this.end({ type: 'trainingEnd', run: name, reason: done.reason, message: done.message, stepsPerSecond: done.stepsPerSecond }, record);
+      } catch (error) {
+        return this.end({ type: 'trainingEnd', run: name, reason: 'failed', message: error instanceof Error ? error.message : String(error), stepsPerSecond: 0 }, record);
+      } finally {
+        this.stopCurrent = undefined;
+      }
+    });
+  }
+
+  stop(): void {
+    this.stopCurrent?.();
+  }
+
+  /** Everything so far, for a page that has just loaded. */
+  replay(): void {
+    for (const [run, r] of this.runs) {
+      this.post({ type: 'trainingMetrics', run, batch: r.batch, steps: r.steps });
+      if (r.end) this.post(r.end);
+    }
+  }
+
+  private end(message: TrainingEndMessage, record?: RunRecord): TrainingEndMessage {
+    if (record) record.end = message;
+    this.post(message);
+    return message;
+  }
+}
+
+function append(to: MetricBatch, from: MetricBatch): void {
+  to.steps.push(...from.steps);
+  for (const [name, m] of Object.entries(from.metrics)) {
+    const column = (to.metrics[name] ??= { steps: [], values: [] });
+    column.steps.push(...m.steps);
+    column.values.push(...m.values);
+  }
+}
+
+function uniqueName(name: string, taken: Map<string, unknown>): string {
+  let candidate = name;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${name} #${i}`;
+  return candidate;
+}

@@ -1,0 +1,154 @@
+// Scene 7 — training: a preset model and data trained on the engine (in the host's worker), with the choices
+// the reference texts discuss (optimizer, learning rate and warmup, batch size, accumulation, token vs sequence
+// loss, clipping, label smoothing, focal γ, seed). Curves arrive in batches and are drawn once per frame, with
+// the log view's figures: TensorBoard smoothing over the faint raw curve, eval dashed, spike markers.
+import { DEFAULT_CURVE_OPTIONS, trainingFigures } from '../../../charts/trainingCurves';
+import { appendSeries, type Run, type Series } from '../../../logs/model';
+import type { FromPanel, ToPanel, TrainingOverrides, TrainingPreset } from '../../../protocol/panel';
+import type { MetricBatch } from '../../../protocol/training';
+import { t } from '../../l10n';
+import { button, checkbox, slider } from '../../ui/components';
+import { chartSlot, layoutScene, themeNow, type Scene } from '../scene';
+
+type Field = { key: keyof TrainingOverrides; label: string; value: string };
+
+interface RunState {
+  run: Run;
+  steps: number;
+  status: string;
+}
+
+export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) => void): Scene {
+  const runs = new Map<string, RunState>();
+  let notice = ''; // a run that could not start
+  let redraw: () => void = () => undefined;
+  return {
+    id: 'training',
+    title: 'Training',
+    receive(m: ToPanel) {
+      if (m.type === 'trainingMetrics') {
+        const state = runs.get(m.run) ?? { run: { name: m.run, format: 'jsonl', scalars: {}, skipped: {} }, steps: m.steps, status: '' };
+        for (const [name, column] of Object.entries(m.batch.metrics)) appendSeries((state.run.scalars[name] ??= emptySeriesOf()), asSeries(column));
+        state.status = `${t('step {0} of {1}', lastStep(m.batch, state), m.steps)}`;
+        runs.set(m.run, state);
+      } else if (m.type === 'trainingEnd') {
+        const state = runs.get(m.run);
+        const text = m.reason === 'failed' ? `${t('failed')}: ${m.message ?? ''}` : t('{0} at {1} steps/s', m.reason === 'completed' ? t('completed') : t('stopped'), m.stepsPerSecond.toFixed(0));
+        if (state) state.status = text;
+        notice = m.run ? '' : text;
+      }
+      redraw();
+    },
+    mount(root) {
+      const ui = layoutScene(root);
+      ui.charts.classList.add('wide');
+      let smoothing = DEFAULT_CURVE_OPTIONS.smoothing;
+      let logY = false;
+      const slots = new Map<string, ReturnType<typeof chartSlot>>();
+      const presetSelect = document.createElement('select');
+      presetSelect.setAttribute('aria-label', t('Model and data'));
+      presets.forEach((p, i) => presetSelect.add(new Option(p.description ? `${p.label} — ${p.description}` : p.label, String(i))));
+      const optimizer = select(t('optimizer'), ['adam', 'momentum', 'sgd']);
+      const reduction = select(t('loss reduction'), ['token', 'sequence']);
+      const fields: Field[] = [
+        { key: 'lr', label: t('learning rate'), value: '' },
+        { key: 'steps', label: t('steps'), value: '' },
+        { key: 'batchSize', label: t('batch size'), value: '' },
+        { key: 'gradAccumulation', label: t('gradient accumulation'), value: '' },
+        { key: 'warmupSteps', label: t('warmup steps'), value: '' },
+        { key: 'clipNorm', label: t('clip grad norm (0 = off)'), value: '' },
+        { key: 'labelSmoothing', label: t('label smoothing ε'), value: '' },
+        { key: 'focalGamma', label: t('focal γ'), value: '' },
+        { key: 'seed', label: t('seed'), value: '' },
+      ];
+      const inputs = fields.map((f) => {
+        const input = document.createElement('input');
+        Object.assign(input, { type: 'text', placeholder: t('preset') });
+        input.setAttribute('aria-label', f.label);
+        return { field: f, input };
+      });
+
+      const overrides = (): TrainingOverrides => {
+        const out: Record<string, unknown> = {};
+        if (optimizer.value !== 'preset') out.optimizer = optimizer.value;
+        if (reduction.value !== 'preset') out.reduction = reduction.value;
+        for (const { field, input } of inputs) {
+          const text = input.value.trim();
+          if (!text) continue;
+          const v = Number(text);
+          if (!Number.isFinite(v)) throw new Error(t('{0}: "{1}" is not a number', field.label, text));
+          out[field.key] = v;
+        }
+        return out as TrainingOverrides;
+      };
+      const train = () => {
+        try {
+          notice = '';
+          ui.message.textContent = '';
+          post({ type: 'train', preset: Number(presetSelect.value), overrides: overrides() });
+        } catch (error) {
+          ui.message.textContent = error instanceof Error ? error.message : String(error);
+        }
+      };
+
+      let scheduled = false;
+      redraw = () => {
+        if (scheduled) return;
+        scheduled = true;
+        requestAnimationFrame(() => {
+          scheduled = false;
+          ui.message.textContent = notice;
+          ui.numbers.textContent = [...runs.entries()].map(([name, r]) => `${name}\n  ${r.status}${lossLine(r.run)}`).join('\n');
+          const shown = [...runs.values()].map((r) => r.run).filter((r) => Object.keys(r.scalars).length);
+          for (const figure of trainingFigures(shown, themeNow(), { smoothing, logY })) {
+            let slot = slots.get(figure.metric);
+            if (!slot) slots.set(figure.metric, (slot = chartSlot(ui.charts, `training-${figure.metric}`)));
+            void slot(figure.data, { ...figure.layout, height: 260 });
+          }
+        });
+      };
+
+      const label = (text: string, el: HTMLElement) => {
+        const l = document.createElement('label');
+        l.className = 'control';
+        l.append(text, el);
+        return l;
+      };
+      ui.controls.append(
+        label(t('model and data'), presetSelect),
+        label(t('optimizer'), optimizer),
+        label(t('loss reduction'), reduction),
+        ...inputs.map(({ field, input }) => label(field.label, input)),
+        button(t('Train'), train, 'primary'),
+        button(t('Stop'), () => post({ type: 'stopTraining' })),
+        button(t('Clear curves'), () => {
+          runs.clear();
+          ui.charts.replaceChildren();
+          slots.clear();
+          redraw();
+        }),
+        slider(t('smoothing'), 0, 0.99, 0.01, smoothing, (v) => ((smoothing = v), redraw())),
+        checkbox(t('log-scale y'), false, (v) => ((logY = v), redraw())),
+      );
+      redraw();
+    },
+  };
+}
+
+function select(ariaLabel: string, values: string[]): HTMLSelectElement {
+  const el = document.createElement('select');
+  el.setAttribute('aria-label', ariaLabel);
+  el.add(new Option(t('preset'), 'preset'));
+  for (const v of values) el.add(new Option(v, v));
+  return el;
+}
+
+const emptySeriesOf = (): Series => ({ steps: [], wallTimes: [], values: [] });
+const asSeries = (c: { steps: number[]; values: number[] }): Series => ({ steps: c.steps, wallTimes: c.steps.map(() => null), values: c.values });
+const lastStep = (batch: MetricBatch, state: RunState) => batch.steps.at(-1) ?? state.run.scalars.loss?.steps.at(-1) ?? 0;
+
+function lossLine(run: Run): string {
+  const last = (tag: string) => run.scalars[tag]?.values.at(-1);
+  const parts = [['loss', last('loss')], ['eval_loss', last('eval_loss')], ['accuracy', last('accuracy')]].filter(([, v]) => v !== undefined);
+  return parts.length ? `\n  ${parts.map(([k, v]) => `${k} ${(v as number).toFixed(4)}`).join('  ')}` : '';
+}
