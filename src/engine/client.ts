@@ -60,6 +60,8 @@ export class EngineClient {
       worker.ref(); // keep the process alive while a reply is owed
       const message: ToEngineWorker = { type: 'evaluate', id, request };
       try {
+        const moved = detachedInputs(request);
+        if (moved.length) throw new Error(`${request.op}(): ${moved.join(', ')} ${moved.length > 1 ? 'were' : 'was'} moved to the engine by an earlier request (its buffer is detached); pass a copy, e.g. data.slice()`);
         worker.postMessage(message, requestBuffers(request));
       } catch (error) {
         this.pending.delete(id);
@@ -128,4 +130,13 @@ export class EngineClient {
     this.worker = worker;
     return worker;
   }
+}
+
+/** Names of tensors whose buffers an earlier request transferred away (posting them would never be answered). */
+function detachedInputs(request: OpRequest): string[] {
+  const all = { ...request.inputs, ...request.options };
+  return Object.entries(all).filter(([, t]) => {
+    const data = (t as { data?: unknown } | undefined)?.data;
+    return ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer && data.buffer.byteLength === 0 && (t as { shape: number[] }).shape.reduce((a, b) => a * b, 1) > 0;
+  }).map(([name]) => name);
 }

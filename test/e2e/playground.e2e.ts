@@ -39,6 +39,19 @@ describe('playground (browser)', () => {
     await wb.screenshot('playground-softmax');
   });
 
+  it('naive vs stable: softmax-then-log overflows at ±1000 where log-sum-exp does not', async () => {
+    const scene = view.locator('section[data-scene="softmax-ce"]');
+    await scene.locator('select[aria-label="Preset"]').selectOption('extreme ±1000');
+    await scene.locator('vscode-checkbox', { hasText: 'naive softmax' }).click();
+    const text = await scene.locator('.numbers', { hasText: 'naive softmax → log' }).innerText();
+    assert.match(text, /loss, naive softmax → log\s+(NaN|Infinity)/, text);
+    assert.match(text, /^loss \(cross-entropy\)\s+\d{4}\.\d+/m, `the stable loss is finite, in the thousands: ${text}`);
+    await wb.screenshot('playground-naive');
+    await scene.locator('vscode-checkbox', { hasText: 'naive softmax' }).click();
+    await scene.locator('select[aria-label="Preset"]').selectOption('uniform');
+    await scene.locator('.numbers', { hasText: /^loss \(cross-entropy\)\s+1\.6094/m }).waitFor(); // log 5
+  });
+
   it('reports bad input inline and keeps working', async () => {
     await view.locator('input[aria-label="Class weights"]').fill('1, x');
     await view.locator('input[aria-label="Class weights"]').press('Enter');

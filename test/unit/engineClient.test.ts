@@ -35,6 +35,11 @@ describe('engine client and worker', () => {
   it('refuses a float target of another shape', () => rejects({ op: 'mse_loss', inputs: { input: logits(), target: f32([3], [0, 1, 2]) } }, /must have the same shape/));
   it('refuses wrong dtypes', () => rejects({ op: 'nll_loss', inputs: { input: logits(), target: f32([2], [1, 0]) } }, /expected target to be an integer \(int64\) tensor/));
   it('refuses data that does not fill the shape', () => rejects({ op: 'softmax', inputs: { input: f32([2, 3], [1, 2]) } }, /shape \[2, 3\] needs 6 values, got 2/));
+  it('refuses a tensor an earlier request moved to the engine, instead of never answering', async () => {
+    const input = logits();
+    await engine.evaluate({ op: 'softmax', inputs: { input } });
+    await rejects({ op: 'softmax', inputs: { input } }, /input was moved to the engine by an earlier request/);
+  });
   it('refuses unknown ops and options', async () => {
     await rejects({ op: 'crossentropy', inputs: {} }, /unknown op 'crossentropy'/);
     await rejects({ op: 'softmax', inputs: { input: logits() }, options: { axis: 1 } }, /unexpected keyword argument 'axis'/);

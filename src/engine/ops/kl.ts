@@ -1,7 +1,8 @@
-// kl_div (torch.nn.functional), kl_divergence (KL(p‖q) per row) and entropy (H(p) per row).
+// kl_div (torch.nn.functional), kl_divergence (KL(p‖q) per row), entropy (H(p) per row), and the KL between a
+// target and a discretized Gaussian (the playground's forward vs reverse KL fit).
 import type { Value } from '../graph/graph';
-import { div, exp, greater, log, mul, neg, sub, where } from '../graph/math';
-import { sum } from '../graph/nn';
+import { div, exp, greater, log, maximum, mul, neg, sub, where } from '../graph/math';
+import { logSoftmax, sum } from '../graph/nn';
 import { checkSameShape, reduce } from './common';
 import { fail, oneOf, type OpDefinition } from './op';
 
@@ -58,5 +59,35 @@ export const entropy: OpDefinition = {
   build(_g, { input }, options) {
     const rows = neg(sum(xlogx(input), [-1]));
     return { output: reduce(rows, oneOf(options, 'reduction', ['none', 'mean', 'sum'])) };
+  },
+};
+
+/**
+ * KL between a target P on support points x and a discretized Gaussian Q = softmax(−(x − μ)² / (2σ²)),
+ * σ = exp(log_sigma): KL(P‖Q) for direction 'forward' (mode-covering), KL(Q‖P) for 'reverse' (mode-seeking).
+ * Gradients w.r.t. mu and log_sigma come from the graph; Q is returned as the extra `q`.
+ */
+export const discreteGaussianKl: OpDefinition = {
+  name: 'discrete_gaussian_kl',
+  inputs: { target: 'float', support: 'float', mu: 'float', log_sigma: 'float' },
+  defaults: { direction: 'forward' },
+  check({ target, support, mu, log_sigma }, options) {
+    oneOf(options, 'direction', ['forward', 'reverse']);
+    if (target.shape.length !== 1 || target.shape[0] < 1) fail(`discrete_gaussian_kl(): target must be a 1-D distribution, got shape [${target.shape.join(', ')}]`);
+    checkSameShape('discrete_gaussian_kl', ['target', target], ['support', support]);
+    for (const [name, t] of [['mu', mu], ['log_sigma', log_sigma]] as const) {
+      if (t.shape.length !== 1 || t.shape[0] !== 1) fail(`discrete_gaussian_kl(): ${name} must have shape [1], got [${t.shape.join(', ')}]`);
+    }
+  },
+  build(_g, { target, support, mu, log_sigma }, options) {
+    const z = neg(div(mul(sub(support, mu), sub(support, mu)), mul(exp(mul(log_sigma, 2)), 2)));
+    const logQ = logSoftmax(z, 0);
+    const q = exp(logQ);
+    const tiny = target.graph.scalar(1e-30, target.dtype);
+    const output =
+      oneOf(options, 'direction', ['forward', 'reverse']) === 'forward'
+        ? sum(sub(xlogx(target), mul(target, logQ)))
+        : sum(mul(q, sub(logQ, log(maximum(target, tiny)))));
+    return { output, extras: { q } };
   },
 };

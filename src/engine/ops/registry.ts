@@ -7,7 +7,7 @@ import { linearCrossEntropy } from './linearCrossEntropy';
 import { dpoLoss, rewardModelLoss } from './preference';
 import { causalLmLoss, perplexity, sequenceCrossEntropy, topKAccuracy } from './tokens';
 import { crossEntropy, nllLoss } from './crossEntropy';
-import { entropy, klDiv, klDivergence } from './kl';
+import { discreteGaussianKl, entropy, klDiv, klDivergence } from './kl';
 import type { OpDefinition } from './op';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression';
 import { logSoftmaxOp, naiveLogSoftmaxOp, naiveSoftmaxOp, softmax } from './softmax';
@@ -23,6 +23,7 @@ const ALL: OpDefinition[] = [
   klDiv,
   klDivergence,
   entropy,
+  discreteGaussianKl,
   mseLoss,
   l1Loss,
   huberLoss,

@@ -2,9 +2,11 @@
 // Toggle which positions count (ignore_index = −100 on prompt and padding), compare token- vs
 // sequence-normalized loss, and split the batch over micro-batches × data-parallel ranks: averaging each
 // group's local mean weights a token by 1/(G·n_g), the global numerator/denominator by 1/N.
-// Losses come from the engine; the webview only counts masked positions and averages the G group losses.
-import { checkbox, slider } from '../../ui/components';
-import { f32, i64 } from '../engine';
+// Losses come from the engine in one round trip; the webview counts masked positions (the weights 1/N and
+// 1/(G·n_g) are counts) and averages the G group losses.
+import { t } from '../../l10n';
+import { button, checkbox, slider } from '../../ui/components';
+import { f32, i64, type Request } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const B = 4;
@@ -27,6 +29,7 @@ export const masksDenominators: Scene = {
     const ui = layoutScene(root);
     const s = { maskPrompt: true, maskPadding: true, microBatches: 2, ranks: 2 };
     const weights = chartSlot(ui.charts, 'token-weights');
+    let last: { target: number[]; token: number; sequence: number; weightsLocal: number[]; weightsGlobal: number[]; labels: string[] } | undefined;
 
     const update = updater(ctx, ui.message, async () => {
       const counts = (r: Role) => (r === 'answer' || (r === 'prompt' && !s.maskPrompt) || (r === 'pad' && !s.maskPadding));
@@ -41,45 +44,68 @@ export const masksDenominators: Scene = {
       });
       const valid = (bs: number[]) => bs.reduce((n, b) => n + target.slice(b * T, (b + 1) * T).filter((x) => x !== IGNORE).length, 0);
       const all = [...Array(B).keys()];
-      const [token, sequence, ...local] = await Promise.all([
-        ctx.engine.compute('sequence_cross_entropy', { input: f32(LOGITS, [B, T, V]), target: i64(target, [B, T]) }, { normalize: 'token', ignore_index: IGNORE }),
-        ctx.engine.compute('sequence_cross_entropy', { input: f32(LOGITS, [B, T, V]), target: i64(target, [B, T]) }, { normalize: 'sequence', ignore_index: IGNORE }),
-        ...members.map((bs) => (bs.length && valid(bs) ? ctx.engine.compute('cross_entropy', rows(bs), { ignore_index: IGNORE }) : Promise.resolve(undefined))),
-      ]);
       const n = valid(all);
-      if (n === 0) throw new Error('every position is masked (ignore_index everywhere): the loss would be 0/0');
-      const localLosses = local.map((r) => r?.output[0]);
+      if (n === 0) throw new Error(t('every position is masked (ignore_index everywhere): the loss would be 0/0'));
+      const counted = members.map((bs) => bs.length > 0 && valid(bs) > 0);
+      const sequenceLoss = (normalize: string): Request => ({ op: 'sequence_cross_entropy', inputs: { input: f32(LOGITS, [B, T, V]), target: i64(target, [B, T]) }, options: { normalize, ignore_index: IGNORE } });
+      const [token, sequence, ...local] = await ctx.engine.computeAll([
+        sequenceLoss('token'),
+        sequenceLoss('sequence'),
+        ...members.filter((_, g) => counted[g]).map((bs): Request => ({ op: 'cross_entropy', inputs: rows(bs), options: { ignore_index: IGNORE } })),
+      ]);
+      const localLosses = counted.map((c, g) => (c ? local[counted.slice(0, g).filter(Boolean).length].output[0] : undefined));
       const empty = localLosses.filter((v) => v === undefined).length;
       const localMean = localLosses.reduce<number>((acc, v) => acc + (v ?? 0), 0) / groups;
       ui.numbers.textContent = [
-        `counted tokens N        ${n}`,
-        `token-normalized loss   ${fmt(token.output[0])}`,
-        `sequence-normalized     ${fmt(sequence.output[0])}`,
-        `groups G = m·k          ${groups}`,
-        ...localLosses.map((v, g) => `  group ${g} local mean    ${v === undefined ? '— (no tokens)' : fmt(v)}`),
-        `mean of local means     ${fmt(localMean)}`,
-        `global sum / N          ${fmt(token.output[0])}`,
-        ...(empty ? [`${empty} group(s) with no counted token still count in the average`] : []),
+        `${t('counted tokens N')}        ${n}`,
+        `${t('token-normalized loss')}   ${fmt(token.output[0])}`,
+        `${t('sequence-normalized')}     ${fmt(sequence.output[0])}`,
+        `${t('groups G = m·k')}          ${groups}`,
+        ...localLosses.map((v, g) => `  ${t('group {0} local mean', g)}    ${v === undefined ? t('— (no tokens)') : fmt(v)}`),
+        `${t('mean of local means')}     ${fmt(localMean)}`,
+        `${t('global sum / N')}          ${fmt(token.output[0])}`,
+        ...(empty ? [t('{0} group(s) with no counted token still count in the average', empty)] : []),
       ].join('\n');
       // Effective weight of each token in the final loss (0 where masked), positions in batch order.
       const positions = [...Array(B * T).keys()];
       const weight = (local: boolean) => positions.map((i) => (target[i] === IGNORE ? 0 : local ? 1 / (groups * valid(members[groupOf(Math.floor(i / T))])) : 1 / n));
       const labels = positions.map((i) => `s${Math.floor(i / T)} t${i % T} ${role(Math.floor(i / T), i % T)}`);
       const theme = ctx.theme();
+      last = { target, token: token.output[0], sequence: sequence.output[0], weightsLocal: weight(true), weightsGlobal: weight(false), labels };
       await weights(
         [
-          { type: 'bar', x: labels, y: weight(true), name: 'mean of local means', marker: { color: theme.palette[1] } },
-          { type: 'bar', x: labels, y: weight(false), name: 'global sum / N', marker: { color: theme.palette[0] } },
+          { type: 'bar', x: labels, y: last.weightsLocal, name: t('mean of local means'), marker: { color: theme.palette[1] } },
+          { type: 'bar', x: labels, y: last.weightsGlobal, name: t('global sum / N'), marker: { color: theme.palette[0] } },
         ],
-        baseLayout(theme, 'effective weight of each token', { height: 340, margin: { l: 45, r: 10, t: 30, b: 100 }, legend: { orientation: 'h', y: 1.12 }, xaxis: { gridcolor: theme.grid, tickangle: -60, tickfont: { size: 9 } } }),
+        baseLayout(theme, t('effective weight of each token'), { height: 340, margin: { l: 45, r: 10, t: 30, b: 100 }, legend: { orientation: 'h', y: 1.12 }, xaxis: { gridcolor: theme.grid, tickangle: -60, tickfont: { size: 9 } } }),
       );
     });
 
+    const toNotebook = () => {
+      if (!last) return;
+      const nested = (flat: number[], ...shape: number[]): string =>
+        shape.length === 1 ? `[${flat.join(', ')}]` : `[${Array.from({ length: shape[0] }, (_, i) => nested(flat.slice((i * flat.length) / shape[0], ((i + 1) * flat.length) / shape[0]), ...shape.slice(1))).join(', ')}]`;
+      const code = [
+        '// The playground\'s batch: 4 sequences × 8 positions × 5 classes; −100 marks the positions that do not count',
+        `const logits = torch.tensor(${nested(LOGITS, B, T, V)}, { dtype: torch.float32 });`,
+        `const target = torch.tensor(${nested(last.target, B, T)});`,
+        "const token = await F.sequence_cross_entropy(logits, target, { normalize: 'token', ignore_index: -100 });",
+        "const sequence = await F.sequence_cross_entropy(logits, target, { normalize: 'sequence', ignore_index: -100 });",
+        '[token.item(), sequence.item()]',
+      ].join('\n');
+      ctx.openInNotebook(t('Masks & denominators'), code, {
+        scene: 'masks',
+        numbers: ui.numbers.textContent ?? '',
+        charts: [{ kind: 'distribution', version: 1, title: t('effective weight of each token'), labels: last.labels, series: [{ name: t('mean of local means'), values: last.weightsLocal }, { name: t('global sum / N'), values: last.weightsGlobal }] }],
+      });
+    };
+
     ui.controls.append(
-      checkbox('mask the prompt (ignore_index)', s.maskPrompt, (v) => ((s.maskPrompt = v), update())),
-      checkbox('mask the padding', s.maskPadding, (v) => ((s.maskPadding = v), update())),
-      slider('micro-batches m', 1, 2, 1, s.microBatches, (v) => ((s.microBatches = v), update())),
-      slider('data-parallel ranks k', 1, 2, 1, s.ranks, (v) => ((s.ranks = v), update())),
+      checkbox(t('mask the prompt (ignore_index)'), s.maskPrompt, (v) => ((s.maskPrompt = v), update())),
+      checkbox(t('mask the padding'), s.maskPadding, (v) => ((s.maskPadding = v), update())),
+      slider(t('micro-batches m'), 1, 2, 1, s.microBatches, (v) => ((s.microBatches = v), update())),
+      slider(t('data-parallel ranks k'), 1, 2, 1, s.ranks, (v) => ((s.ranks = v), update())),
+      button(t('Open in notebook'), toNotebook),
     );
     update();
   },
