@@ -27,5 +27,6 @@ Tensors are {"dtype": "float32" | "float64" | "int64", "shape": [...], "data": [
 Ops and argument names follow torch.nn.functional and TRL: cross_entropy, nll_loss, softmax, log_softmax,
 binary_cross_entropy_with_logits, kl_div, kl_divergence, entropy, mse_loss, l1_loss, huber_loss,
 smooth_l1_loss, sigmoid_focal_loss, focal_loss, dpo_loss, reward_model_loss, info_nce, ctc_loss,
-perplexity, sequence_cross_entropy, causal_lm_loss, top_k_accuracy, linear_cross_entropy.
+perplexity, sequence_cross_entropy, causal_lm_loss, top_k_accuracy, linear_cross_entropy; and, for teaching,
+naive_softmax / naive_log_softmax (no max subtracted: they overflow) and discrete_gaussian_kl.
 `;

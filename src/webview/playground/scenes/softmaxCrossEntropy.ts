@@ -121,7 +121,7 @@ export const softmaxCrossEntropy: Scene = {
         `H(q)               ${fmt(H)}`,
         `KL(q‖p)            ${fmt(kl)}`,
         `H(q,p) = H + KL    ${fmt(cross)}`,
-        `${t('perplexity')} e^CE    ${soft ? '—' : fmt(r[PPL].output[0])}`,
+        `${t('perplexity')} e^NLL   ${soft ? '—' : fmt(r[PPL].output[0])}`,
         `p[${t('target')}]          ${fmt(p[target])}`,
       ].join('\n');
       gradBound = ratchet(gradBound, 1.05 * grad.reduce((m, g) => (Number.isFinite(g) ? Math.max(m, Math.abs(g)) : m), 1));
@@ -135,7 +135,7 @@ export const softmaxCrossEntropy: Scene = {
           bar(t('q (target)'), q, theme.palette[1], ''),
           bar('∂L/∂(z/T)', grad, grad.map((g) => (g < 0 ? theme.palette[2] : theme.palette[3])), '2', { showlegend: false }),
           { ...stack, name: 'H(q)', y: [H], marker: { color: theme.palette[4] } },
-          { ...stack, name: 'KL(q‖p)', y: [kl], base: [H], marker: { color: theme.palette[5] } },
+          { ...stack, name: 'KL(q‖p)', y: [kl], base: [H], marker: { color: theme.palette[6] } },
         ],
         baseLayout(theme, '', {
           height: 520,
