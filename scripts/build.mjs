@@ -52,6 +52,43 @@ const bundles = [
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/plotly.js-basic-dist-min/plotly-basic.min.js', 'dist/plotly.min.js');
 
+// The training-curve view's plotly.js: core (scatter) + scattergl for long curves, built from plotly.js's sources.
+// scattergl's strict variant draws with precompiled regl shaders: nothing is compiled at run time, so the
+// webview's CSP needs no 'unsafe-eval'. No map traces: plotly's dist bundles inject maplibre's CSS as an inline
+// <style> when they register those, which the CSP refuses.
+const plotlyGl = {
+  stdin: {
+    contents: `const Plotly = require('plotly.js/lib/core');
+Plotly.register([require('plotly.js/src/traces/scattergl/strict')]);
+module.exports = Plotly;`,
+    resolveDir: '.',
+    sourcefile: 'plotly-gl.js',
+  },
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  globalName: 'Plotly',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // As plotly.js's own build: one regl (its fork), `global` is the window, CSS imports (maplibre's, for map
+  // traces only) dropped. A page has no node Buffers: typedarray-pool's `Buffer.isBuffer` is always false.
+  alias: { regl: '@plotly/regl' },
+  define: { global: 'window' },
+  loader: { '.css': 'empty' },
+  plugins: [
+    {
+      name: 'no-node-buffer',
+      setup(build) {
+        build.onResolve({ filter: /^buffer$/ }, () => ({ path: 'buffer', namespace: 'no-node-buffer' }));
+        build.onLoad({ filter: /.*/, namespace: 'no-node-buffer' }, () => ({ contents: 'export const Buffer = { isBuffer: () => false };' }));
+      },
+    },
+  ],
+  outfile: 'dist/plotly-gl.min.js',
+};
+await esbuild.build(plotlyGl);
+
 const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

@@ -1,6 +1,7 @@
 // Plotly figures for training curves: one figure per metric; runs overlaid; train solid, eval dashed;
 // smoothed line over the raw curve drawn faintly; min/max envelope of the raw points where decimated;
-// loss-spike markers. Pure: data in, figure specs out (used by the log view, reports and notebooks).
+// loss-spike markers; WebGL (scattergl) for long series where the page's plotly has it. Pure: data in,
+// figure specs out (used by the log view, reports and notebooks).
 import { decimateMinMax, findSpikes, smoothTensorBoard } from '../logs/curves';
 import type { Run, Series } from '../logs/model';
 import type { ChartTheme } from './theme';
@@ -10,11 +11,17 @@ export interface CurveOptions {
   smoothing: number;
   logY: boolean;
   x: 'step' | 'wall_time';
-  /** Points drawn per series at most (min/max decimation beyond it). */
+  /** Points drawn per series at most with SVG (min/max decimation beyond it). */
   maxPoints: number;
+  /**
+   * The page's plotly.js has scattergl (the log view's bundle; not the basic one of reports and notebooks):
+   * series longer than `maxPoints` are drawn with WebGL instead, decimated to `webglMaxPoints`.
+   */
+  webgl: boolean;
+  webglMaxPoints: number;
 }
 
-export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, logY: false, x: 'step', maxPoints: 2000 };
+export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, logY: false, x: 'step', maxPoints: 2000, webgl: false, webglMaxPoints: 10_000 };
 
 export interface Figure {
   metric: string;
@@ -39,14 +46,17 @@ function seriesTraces(run: Run, tag: string, series: Series, color: string, them
   const xs: (number | string | null)[] = o.x === 'step' ? series.steps : series.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString()));
   const ys = series.values;
   const smooth = smoothTensorBoard(ys, o.smoothing);
-  const keep = decimateMinMax(ys, o.maxPoints / 2);
+  // Every trace of a series has one type: a scattergl fill 'tonexty' fills to the previous scattergl trace only.
+  const webgl = o.webgl && ys.length > o.maxPoints;
+  const type = webgl ? 'scattergl' : 'scatter';
+  const keep = decimateMinMax(ys, (webgl ? o.webglMaxPoints : o.maxPoints) / 2);
   const name = `${run.name} · ${tag}`;
   const dash = split === 'eval' ? 'dash' : 'solid';
   const traces: Record<string, unknown>[] = [];
   if (o.smoothing > 0) {
-    traces.push({ type: 'scatter', mode: 'lines', x: pick(xs, keep), y: pick(ys, keep), name: `${name} (raw)`, line: { color, width: 1, dash }, opacity: 0.25, hoverinfo: 'skip', showlegend: false, legendgroup: name });
+    traces.push({ type, mode: 'lines', x: pick(xs, keep), y: pick(ys, keep), name: `${name} (raw)`, line: { color, width: 1, dash }, opacity: 0.25, hoverinfo: 'skip', showlegend: false, legendgroup: name });
   }
-  traces.push({ type: 'scatter', mode: ys.length > 1 ? 'lines' : 'markers', x: pick(xs, keep), y: pick(o.smoothing > 0 ? smooth : ys, keep), name, line: { color, width: 2, dash }, legendgroup: name, hovertemplate: `${name}<br>%{x}: %{y:.6g}<extra></extra>` });
+  traces.push({ type, mode: ys.length > 1 ? 'lines' : 'markers', x: pick(xs, keep), y: pick(o.smoothing > 0 ? smooth : ys, keep), name, line: { color, width: 2, dash }, legendgroup: name, hovertemplate: `${name}<br>%{x}: %{y:.6g}<extra></extra>` });
   if (keep.length < ys.length) {
     // Envelope: min and max of the raw values within each display bucket.
     const lo: (number | null)[] = [];
@@ -59,13 +69,13 @@ function seriesTraces(run: Run, tag: string, series: Series, color: string, them
       lo.push(Math.min(a, b));
       hi.push(Math.max(a, b));
     }
-    traces.push({ type: 'scatter', mode: 'lines', x: xe, y: lo, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, legendgroup: name });
-    traces.push({ type: 'scatter', mode: 'lines', x: xe, y: hi, fill: 'tonexty', fillcolor: `${color}22`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, legendgroup: name, name: `${name} min/max` });
+    traces.push({ type, mode: 'lines', x: xe, y: lo, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, legendgroup: name });
+    traces.push({ type, mode: 'lines', x: xe, y: hi, fill: 'tonexty', fillcolor: `${color}22`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, legendgroup: name, name: `${name} min/max` });
   }
   if (split === 'train' && /loss/i.test(tag)) {
     const spikes = findSpikes(ys);
     if (spikes.length) {
-      traces.push({ type: 'scatter', mode: 'markers', x: pick(xs, spikes), y: pick(ys, spikes), name: `${name} spikes`, marker: { color: theme.danger, symbol: 'x', size: 9 }, legendgroup: name, hovertemplate: `spike ${tag}<br>%{x}: %{y:.6g}<extra></extra>` });
+      traces.push({ type, mode: 'markers', x: pick(xs, spikes), y: pick(ys, spikes), name: `${name} spikes`, marker: { color: theme.danger, symbol: 'x', size: 9 }, legendgroup: name, hovertemplate: `spike ${tag}<br>%{x}: %{y:.6g}<extra></extra>` });
     }
   }
   return traces;

@@ -12,6 +12,8 @@ export interface WebviewPage {
   body: string;
   /** Page-specific CSS. */
   css?: string;
+  /** plotly.js bundle in dist/ (default 'plotly.min.js', the basic one: scatter and bar, SVG only). */
+  plotly?: string;
 }
 
 /** Options for panels that show a Loss Lab page: scripts on, resources limited to dist/ and media/. */
@@ -48,7 +50,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
   ${page.css ?? ''}
 </style>
 <style id="plotly.js-style-global" nonce="${nonce}"></style>
-<script nonce="${nonce}" src="${asset('plotly.min.js')}"></script>
+<script nonce="${nonce}" src="${asset(page.plotly ?? 'plotly.min.js')}"></script>
 </head>
 <body>
 ${page.body}

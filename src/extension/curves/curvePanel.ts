@@ -25,6 +25,8 @@ export class CurvePanel implements vscode.Disposable {
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, {
       title,
       script: 'logView.js',
+      // scattergl for long curves (the other pages keep the smaller basic bundle).
+      plotly: 'plotly-gl.min.js',
       body: '<div id="controls"></div><p id="status" role="status"></p><div id="charts"></div>',
       css: '#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; } .chart vscode-button { float: right; }',
     });

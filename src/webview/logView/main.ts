@@ -9,7 +9,8 @@ import { button, checkbox, dropdown, slider } from '../ui/components';
 const vscode = acquireVsCodeApi();
 const post = (m: FromLogView) => vscode.postMessage(m);
 const saved = vscode.getState() as Partial<CurveOptions> | undefined;
-const options: CurveOptions = { ...DEFAULT_CURVE_OPTIONS, ...saved };
+// This page loads the plotly bundle with scattergl: long series are drawn with WebGL.
+const options: CurveOptions = { ...DEFAULT_CURVE_OPTIONS, ...saved, webgl: true };
 const runs = new Map<string, Run>();
 const charts = new Map<string, HTMLElement>();
 const status = document.getElementById('status')!;
