@@ -1,6 +1,6 @@
 // Text-log records (one flat object per line or entry) as columnar points. The hot path of every text log:
-// a million JSONL lines cost one JSON.parse each and, here, two `for…in` passes and a few array stores.
-import { seriesOf, type Run, type Series } from './model';
+// a million JSONL lines cost one JSON.parse each and, here, one `for…in` and three array stores per value.
+import { seriesOf, type Run } from './model';
 
 /** Keys that name the step, in order of preference. */
 const STEP_KEYS = ['step', 'global_step', 'iteration', 'current_steps', 'epoch'];
@@ -26,7 +26,10 @@ export function numeric(v: unknown): number | undefined {
  * that a million points do not cost twenty reallocations and copies each; `RecordWriter.finish` cuts them.
  */
 interface Column {
-  series: Series;
+  /** The series' arrays (the series itself is in `run.scalars`). */
+  steps: number[];
+  wallTimes: (number | null)[];
+  values: number[];
   /** Points the series holds: where the next one goes. */
   length: number;
   /** The length its arrays are stretched to (`length` when none is reserved). */
@@ -35,12 +38,14 @@ interface Column {
   before: number;
 }
 
-/** One record shape: its keys in enumeration order and their roles; found again by comparing keys. */
+/** One record shape: its keys in enumeration order and where its step and time keys stand. */
 interface Shape {
   keys: string[];
-  /** Per key: its place in STEP_KEYS, or -1; likewise in TIME_KEYS. */
-  stepRank: number[];
-  timeRank: number[];
+  /** The step keys it has, in order of preference, and their places in `keys`; likewise the time keys. */
+  stepKeys: string[];
+  stepAt: number[];
+  timeKeys: string[];
+  timeAt: number[];
   /** Per key: its column, looked up the first time that key holds a number. */
   columns: (Column | undefined)[];
 }
@@ -54,88 +59,87 @@ export class RecordWriter {
   private readonly shapes = new Map<string, Shape>();
   private readonly columns = new Map<string, Column>();
   private last: Shape | undefined;
+  private previous: Shape | undefined;
   private records = 0;
-  /** Columns given a value by the record being added, still owed its step and wall time. */
-  private readonly owing: Column[] = [];
-  /** Numeric values of step and time keys, held until it is known which one is the step / wall time. */
-  private held = new Float64Array(8);
-  private readonly heldAt: number[] = [];
 
   /** `expected`: about how many records this read will add (room is reserved by it; it bounds nothing). */
   constructor(private readonly run: Run, private readonly expected: number) {}
 
   /** Adds one record; `fallbackStep` is used when it names no step. */
   add(record: Record<string, unknown>, fallbackStep: number): void {
-    const { stepRank, timeRank, columns, keys } = this.shapeOf(record);
-    if (this.held.length < keys.length) this.held = new Float64Array(keys.length * 2);
-    const { owing, held, heldAt } = this;
-    let owed = 0;
-    let holding = 0;
+    // Records mostly repeat the keys of the record before, or of the one before that (train and eval lines
+    // interleave): those two shapes are tried before the record's own is looked up.
+    const { last, previous } = this;
+    if (!last || !this.addAs(record, last, fallbackStep)) {
+      if (previous && this.addAs(record, previous, fallbackStep)) (this.previous = last), (this.last = previous);
+      else this.addAs(record, this.lookUp(record), fallbackStep);
+    }
+    this.records++;
+  }
+
+  /** Adds `record` taking its keys to be `shape`'s; adds nothing and returns false if they are not. */
+  private addAs(record: Record<string, unknown>, shape: Shape, fallbackStep: number): boolean {
+    const { keys, columns, stepKeys, timeKeys } = shape;
     let step = fallbackStep;
     let stepAt = -1;
+    for (let k = 0; k < stepKeys.length; k++) {
+      const v = record[stepKeys[k]];
+      if (typeof v !== 'number') continue;
+      step = v;
+      stepAt = shape.stepAt[k];
+      break;
+    }
     let wallTime: number | null = null;
     let timeAt = -1;
+    for (let k = 0; k < timeKeys.length; k++) {
+      const v = record[timeKeys[k]];
+      if (typeof v !== 'number') continue;
+      wallTime = v;
+      timeAt = shape.timeAt[k];
+      break;
+    }
     let i = -1;
-    // Values go in at once; steps and wall times once all keys are seen (the step key may come last).
     for (const key in record) {
       i++;
+      if (key !== keys[i]) {
+        this.takeBack(record, columns, i, stepAt, timeAt);
+        return false;
+      }
+      if (i === stepAt || i === timeAt) continue;
       const raw = record[key];
       const value = typeof raw === 'number' ? raw : numeric(raw);
       if (value === undefined) continue;
-      const sr = stepRank[i];
-      const tr = timeRank[i];
-      if (sr < 0 && tr < 0) {
-        const c = columns[i] ?? (columns[i] = this.column(keys[i]));
-        if (c.length === c.reserved) this.reserve(c);
-        c.series.values[c.length] = value;
-        owing[owed++] = c;
-        continue;
-      }
-      held[i] = value;
-      heldAt[holding++] = i;
-      if (typeof raw !== 'number') continue;
-      if (sr >= 0 && (stepAt < 0 || sr < stepRank[stepAt])) (step = raw), (stepAt = i);
-      if (tr >= 0 && (timeAt < 0 || tr < timeRank[timeAt])) (wallTime = raw), (timeAt = i);
+      const c = columns[i] ?? (columns[i] = this.column(key));
+      const at = c.length;
+      if (at === c.reserved) this.reserve(c);
+      c.values[at] = value;
+      c.steps[at] = step;
+      c.wallTimes[at] = wallTime;
+      c.length = at + 1;
     }
-    // Step and time keys not chosen as the step or wall time are scalars like any other (epoch beside step).
-    for (let h = 0; h < holding; h++) {
-      const at = heldAt[h];
-      if (at === stepAt || at === timeAt) continue;
-      const c = columns[at] ?? (columns[at] = this.column(keys[at]));
-      if (c.length === c.reserved) this.reserve(c);
-      c.series.values[c.length] = held[at];
-      owing[owed++] = c;
+    return true;
+  }
+
+  /** Undoes what `addAs` added of `record`'s first `count` keys (those it shares with the shape tried). */
+  private takeBack(record: Record<string, unknown>, columns: Shape['columns'], count: number, stepAt: number, timeAt: number): void {
+    let j = 0;
+    for (const key in record) {
+      if (j === count) return;
+      if (j !== stepAt && j !== timeAt && numeric(record[key]) !== undefined) columns[j]!.length--;
+      j++;
     }
-    for (let o = 0; o < owed; o++) {
-      const c = owing[o];
-      c.series.steps[c.length] = step;
-      c.series.wallTimes[c.length] = wallTime;
-      c.length++;
-    }
-    this.records++;
   }
 
   /** Cuts the room reserved in advance: every series' arrays end at its last point again. */
   finish(): void {
     for (const c of this.columns.values()) {
       if (c.reserved === c.length) continue;
-      c.series.steps.length = c.series.wallTimes.length = c.series.values.length = c.length;
+      c.steps.length = c.wallTimes.length = c.values.length = c.length;
       c.reserved = c.length;
     }
   }
 
-  /** `record`'s shape: the last one if its keys are the same, in the same order. */
-  private shapeOf(record: Record<string, unknown>): Shape {
-    const last = this.last;
-    if (last) {
-      const keys = last.keys;
-      let i = 0;
-      for (const key in record) if (key !== keys[i++]) return this.lookUp(record);
-      if (i === keys.length) return last;
-    }
-    return this.lookUp(record);
-  }
-
+  /** `record`'s shape, which becomes the one the next record is compared with first. */
   private lookUp(record: Record<string, unknown>): Shape {
     const keys: string[] = [];
     for (const key in record) keys.push(key);
@@ -143,19 +147,22 @@ export class RecordWriter {
     let shape = this.shapes.get(signature);
     if (!shape) {
       if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
-      const rank = (preferred: readonly string[]) => keys.map((k) => preferred.indexOf(k));
-      shape = { keys, stepRank: rank(STEP_KEYS), timeRank: rank(TIME_KEYS), columns: [] };
+      const stepKeys = STEP_KEYS.filter((k) => keys.includes(k));
+      const timeKeys = TIME_KEYS.filter((k) => keys.includes(k));
+      const at = (k: string) => keys.indexOf(k);
+      shape = { keys, stepKeys, stepAt: stepKeys.map(at), timeKeys, timeAt: timeKeys.map(at), columns: [] };
       this.shapes.set(signature, shape);
     }
+    if (shape !== this.last) this.previous = this.last;
     return (this.last = shape);
   }
 
   private column(tag: string): Column {
     let c = this.columns.get(tag);
     if (!c) {
-      const series = seriesOf(this.run, tag);
-      const length = series.values.length;
-      c = { series, length, reserved: length, before: length };
+      const { steps, wallTimes, values } = seriesOf(this.run, tag);
+      const length = values.length;
+      c = { steps, wallTimes, values, length, reserved: length, before: length };
       this.columns.set(tag, c);
     }
     return c;
@@ -163,8 +170,8 @@ export class RecordWriter {
 
   /**
    * Stretches a full column's arrays by what the rest of this read will likely bring: its share of the
-   * records so far times the records still expected (a little more, for drift). Past MAX_RESERVED, or before
-   * 64 records tell the share, it grows as a plain push would.
+   * records so far times the records still expected (a little more, for drift). Until 64 records tell the
+   * share, by 64 points at a time; past MAX_RESERVED, not at all (the arrays then grow as on push).
    */
   private reserve(c: Column): void {
     const left = this.expected - this.records;
@@ -174,7 +181,7 @@ export class RecordWriter {
       c.reserved = Infinity;
       return;
     }
-    c.series.steps.length = c.series.wallTimes.length = c.series.values.length = length;
+    c.steps.length = c.wallTimes.length = c.values.length = length;
     c.reserved = length;
   }
 }

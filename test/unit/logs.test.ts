@@ -106,6 +106,16 @@ describe('text logs (own fixtures)', () => {
     assert.equal(whole.scalars.eval_loss.values.length, 429);
   });
 
+  it('JSONL: a record that starts like the one before and then differs, with its step key far down', () => {
+    const run = emptyRun('r', 'jsonl');
+    const many = Array.from({ length: 12 }, (_, k) => `"k${k}": ${k}`).join(', ');
+    readJsonLines(`{"a": 1, "epoch": 0.5, "b": 2}\n{"a": 3, "epoch": 0.75, ${many}, "step": 40, "wall_time": 9}\n{"a": 5}\n`, run);
+    assert.deepEqual(points(run, 'a'), [[0.5, null, 1], [40, 9, 3], [2, null, 5]]);
+    assert.deepEqual(points(run, 'epoch'), [[40, 9, 0.75]]);
+    assert.deepEqual(points(run, 'k11'), [[40, 9, 11]]);
+    assert.deepEqual(points(run, 'b'), [[0.5, null, 2]]);
+  });
+
   it('JSONL: tags named like Object members', () => {
     const run = emptyRun('r', 'jsonl');
     readJsonLines('{"step": 1, "constructor": 2, "toString": 3, "__proto__": 4}\n', run);
