@@ -18,9 +18,13 @@ function syntheticLog(lines: number): string {
 export async function benchLogParse(report: Report): Promise<void> {
   const text = syntheticLog(1_000_000);
   const parse = await time(3, async () => () => readJsonLines(text, emptyRun('bench', 'jsonl'), 0, true));
+  // Lines are cut as the reader cuts them (indexOf and slice, one at a time): `text.split('\n')` would first
+  // build an array of a million strings, work that is not JSON.parse's and that no reader has to do.
   const bare = await time(3, async () => () => {
     let n = 0;
-    for (const line of text.split('\n')) if (line) n += Object.keys(JSON.parse(line)).length;
+    for (let start = 0, nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) {
+      if (nl > start) n += Object.keys(JSON.parse(text.slice(start, nl))).length;
+    }
     return n;
   });
   report('parse 1M-line JSONL log', parse, 'JSON.parse loop', bare);
