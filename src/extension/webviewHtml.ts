@@ -32,7 +32,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `img-src ${webview.cspSource} data:`,
+    `img-src ${webview.cspSource} data: blob:`, // blob: for Plotly.toImage (PNG export)
     `font-src ${webview.cspSource}`,
   ].join('; ');
   return `<!DOCTYPE html>

@@ -1,6 +1,6 @@
 // In the browser: open training logs, run "Loss Lab: Plot Training Log", and read the charts.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
@@ -55,6 +55,32 @@ describe('training-log view (browser)', () => {
     assert.equal(await view.locator('.chart[data-metric="loss"] canvas').count(), 0);
     await wb.screenshot('log-view');
     assert.deepEqual(wb.cspViolations, []);
+  });
+
+  it('exports a chart as PNG through the save dialog, without a CSP violation', async () => {
+    const view = wb.webview();
+    await view.locator('.chart[data-metric="loss"] vscode-button', { hasText: 'PNG' }).click();
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor(); // the save dialog, proposing <log folder>/loss.png
+    for (let i = 0; i < 50 && !/loss\.png$/.test(await input.inputValue()); i++) await wb.page.waitForTimeout(100);
+    const file = await input.inputValue();
+    assert.match(file, /loss\.png$/);
+    try {
+      rmSync(file, { force: true });
+      await input.press('Enter');
+      let bytes: Buffer | undefined;
+      for (let i = 0; i < 100 && !bytes; i++) {
+        try {
+          bytes = readFileSync(file);
+        } catch {
+          await wb.page.waitForTimeout(100);
+        }
+      }
+      assert.ok(bytes && bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 5000, 'a PNG image was written');
+      assert.deepEqual(wb.cspViolations, []);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('draws a 100k-point curve with WebGL (scattergl) under the strict CSP, and stays responsive', async () => {

@@ -1,5 +1,5 @@
 // A webview panel of training curves (the logView page): keeps the runs it has shown, sends only new
-// points, and answers the page's export requests. Used by the log viewer and by training runs.
+// points, and answers the page's export requests (HTML report, PNG). Used by the log viewer.
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -28,7 +28,7 @@ export class CurvePanel implements vscode.Disposable {
       // scattergl for long curves (the other pages keep the smaller basic bundle).
       plotly: 'plotly-gl.min.js',
       body: '<div id="controls"></div><p id="status" role="status"></p><div id="charts"></div>',
-      css: '#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; } .chart vscode-button { float: right; }',
+      css: '#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; } .chart { display: flex; flex-direction: column; } .chart > vscode-button { align-self: flex-end; }',
     });
     this.panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
   }
@@ -49,14 +49,6 @@ export class CurvePanel implements vscode.Disposable {
     shown.skipped = run.skipped;
     this.runs.set(run.name, shown);
     this.post({ type: 'points', run: run.name, points, skipped: run.skipped });
-  }
-
-  /** Appends points to a run (training metrics as they arrive). */
-  append(runName: string, points: Record<string, Series>): void {
-    const shown = this.runs.get(runName) ?? { name: runName, format: 'jsonl', scalars: {}, skipped: {} };
-    for (const [tag, s] of Object.entries(points)) appendSeries((shown.scalars[tag] ??= emptySeries()), s);
-    this.runs.set(runName, shown);
-    this.post({ type: 'points', run: runName, points, skipped: {} });
   }
 
   showError(message: string): void {
