@@ -13,7 +13,7 @@ const MAX_SHAPES = 1024;
 const MAX_RESERVED = 1 << 24;
 
 /** A number as Python or a CSV writer spells it, or undefined for anything that is not one. */
-export function numeric(v: unknown): number | undefined {
+function numeric(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (v === 'NaN' || v === 'nan') return NaN;
   if (v === 'Infinity' || v === 'inf') return Infinity;
