@@ -160,6 +160,32 @@ describe('playground (browser)', () => {
     console.log(`      (${phases})`);
   });
 
+  it('keeps each scene\'s settings when the panel is hidden and when the window reloads', async () => {
+    const input = (scene: string, label: string) => view.locator(`section[data-scene="${scene}"] input[aria-label="${label}"]`);
+    const set = (scene: string, label: string, value: number) =>
+      input(scene, label).evaluate((el, v) => {
+        (el as HTMLInputElement).value = String(v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, value);
+    await view.locator('nav button', { hasText: 'Softmax' }).click();
+    await set('softmax-ce', 'label smoothing ε', 0.37);
+    await view.locator('nav button', { hasText: 'Backprop' }).click();
+    await set('backprop', 'x1', 2.5);
+    await view.locator('nav button', { hasText: 'Softmax' }).click();
+    await wb.page.waitForTimeout(300);
+    await wb.openFile('README.md'); // the panel is hidden: VS Code drops its page
+    await wb.runCommand('Loss Lab: Open Playground');
+    await view.locator('section[data-scene="softmax-ce"] .numbers', { hasText: 'loss' }).waitFor({ timeout: 30_000 });
+    assert.equal(await input('softmax-ce', 'label smoothing ε').inputValue(), '0.37');
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.waitForTimeout(2000);
+    await view.locator('section[data-scene="softmax-ce"] .numbers', { hasText: 'loss' }).waitFor({ timeout: 60_000 });
+    assert.equal(await input('softmax-ce', 'label smoothing ε').inputValue(), '0.37');
+    await view.locator('nav button', { hasText: 'Backprop' }).click();
+    assert.equal(await input('backprop', 'x1').inputValue(), '2.5');
+    await view.locator('nav button', { hasText: 'Softmax' }).click();
+  });
+
   it('"Open in notebook" sends the scene to a new notebook, drawn by the renderer', async () => {
     await view.locator('nav button', { hasText: 'Softmax' }).click();
     await view.locator('section[data-scene="softmax-ce"] vscode-button', { hasText: 'Open in notebook' }).click();

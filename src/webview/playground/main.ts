@@ -15,12 +15,21 @@ import { trainingScene } from './scenes/training';
 const vscode = acquireVsCodeApi();
 const post = (m: FromPanel) => vscode.postMessage(m);
 const engine = new EngineBridge(post);
+interface PanelState {
+  scene?: string;
+  scenes?: Record<string, object>;
+}
+const state = (vscode.getState() as PanelState | undefined) ?? {};
+const sceneStates: Record<string, object> = { ...state.scenes };
+const saveState = () => vscode.setState({ ...state, scenes: sceneStates } satisfies PanelState);
 const latencies: number[] = [];
 (window as unknown as { lossLabLatencies: number[] }).lossLabLatencies = latencies;
 const ctx: SceneContext = {
   engine,
   theme: themeNow,
   painted: (ms) => latencies.push(ms),
+  restore: <T extends object>(key: string, defaults: T): T => (sceneStates[key] = { ...defaults, ...(sceneStates[key] as Partial<T> | undefined) }) as T,
+  save: saveState,
   openInNotebook: (title, code, snapshot) => vscode.postMessage({ type: 'openInNotebook', title, code, snapshot: { version: 1, title, ...snapshot } } satisfies FromPanel),
 };
 
@@ -32,7 +41,6 @@ const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);
 const mounted = new Map<string, HTMLElement>();
-const saved = (vscode.getState() as { scene?: string } | undefined)?.scene;
 
 function select(scene: Scene): void {
   for (const b of nav.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.scene === scene.id));
@@ -45,7 +53,8 @@ function select(scene: Scene): void {
     mounted.set(scene.id, root);
     scene.mount(root, ctx);
   }
-  vscode.setState({ scene: scene.id });
+  state.scene = scene.id;
+  saveState();
   vscode.postMessage({ type: 'state', scene: scene.id } satisfies FromPanel);
 }
 
@@ -57,7 +66,7 @@ for (const scene of SCENES) {
   b.addEventListener('click', () => select(scene));
   nav.appendChild(b);
 }
-select(SCENES.find((s) => s.id === saved) ?? SCENES[0]);
+select(SCENES.find((s) => s.id === state.scene) ?? SCENES[0]);
 
 // Host messages other than op results: "show this scene", and training metrics for the scene that wants them.
 window.addEventListener('message', (event: MessageEvent<ToPanel>) => {

@@ -14,6 +14,13 @@ export interface SceneContext {
   theme(): ChartTheme;
   /** Records one input→painted latency (read by the browser tests). */
   painted(ms: number): void;
+  /**
+   * The scene's state as it was when the panel was hidden or the window reloaded (the webview is rebuilt
+   * then), else `defaults`. The returned object is saved again with every update.
+   */
+  restore<T extends object>(key: string, defaults: T): T;
+  /** Saves every restored state object now (updates do this themselves). */
+  save(): void;
 }
 
 export interface Scene {
@@ -142,6 +149,8 @@ export function updater(ctx: SceneContext, message: HTMLElement, update: () => P
       message.textContent = '';
     } catch (error) {
       message.textContent = error instanceof Error ? error.message : String(error);
+    } finally {
+      ctx.save();
     }
   }, ctx.painted);
 }

@@ -17,7 +17,7 @@ export const backprop: Scene = {
   title: 'Backprop',
   mount(root, ctx) {
     const ui = layoutScene(root);
-    const s = { x: [1, -0.5, 2], W: [0.2, -0.1, 0.4, 0.5, 0.3, -0.2, -0.3, 0.1, 0.1], b: [0, 0.1, -0.1], target: 0, lr: 0.5 };
+    const s = ctx.restore('backprop', { x: [1, -0.5, 2], W: [0.2, -0.1, 0.4, 0.5, 0.3, -0.2, -0.3, 0.1, 0.1], b: [0, 0.1, -0.1], target: 0, lr: 0.5 });
     let grads: { W: number[]; b: number[]; x: number[] } | undefined;
     let numeric: { W: number[]; b: number[] } | undefined;
     const probs = chartSlot(ui.charts, 'backprop-probabilities');
@@ -97,6 +97,7 @@ export const backprop: Scene = {
     const select = document.createElement('select');
     select.setAttribute('aria-label', t('Target class'));
     for (let c = 0; c < C; c++) select.add(new Option(`${t('class')} ${c}`, String(c)));
+    select.value = String(s.target);
     select.addEventListener('change', () => ((s.target = Number(select.value)), (numeric = undefined), update()));
     const label = document.createElement('label');
     label.className = 'control';

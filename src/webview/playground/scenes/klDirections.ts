@@ -21,7 +21,7 @@ export const klDirections: Scene = {
   title: 'KL: forward vs reverse',
   mount(root, ctx) {
     const ui = layoutScene(root);
-    const s = { left: -4, right: 4, weight: 0.5, width: 1, lr: 0.05 };
+    const s = ctx.restore('kl', { left: -4, right: 4, weight: 0.5, width: 1, lr: 0.05 });
     const fits: Record<'forward' | 'reverse', Gaussian> = { forward: { mu: 2, logSigma: 0 }, reverse: { mu: 2, logSigma: 0 } };
     const curves: Record<'forward' | 'reverse', number[]> = { forward: [], reverse: [] };
     const distributions = chartSlot(ui.charts, 'kl-distributions');

@@ -27,7 +27,7 @@ export const masksDenominators: Scene = {
   title: 'Masks & denominators',
   mount(root, ctx) {
     const ui = layoutScene(root);
-    const s = { maskPrompt: true, maskPadding: true, microBatches: 2, ranks: 2 };
+    const s = ctx.restore('masks', { maskPrompt: true, maskPadding: true, microBatches: 2, ranks: 2 });
     const weights = chartSlot(ui.charts, 'token-weights');
     let last: { target: number[]; token: number; sequence: number; weightsLocal: number[]; weightsGlobal: number[]; labels: string[] } | undefined;
 

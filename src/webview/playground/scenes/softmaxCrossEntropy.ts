@@ -28,15 +28,8 @@ export const softmaxCrossEntropy: Scene = {
   title: 'Softmax & cross-entropy',
   mount(root, ctx) {
     const ui = layoutScene(root);
-    let logits = [2, 1, 0.1, -1, 0.5];
-    let target = 0;
-    let softTarget = '';
-    let temperature = 1;
-    let smoothing = 0;
-    let gamma = 0;
-    let weights = '';
-    let logScale = false;
-    let naive = false;
+    const saved = ctx.restore('softmax-ce', { logits: [2, 1, 0.1, -1, 0.5], target: 0, softTarget: '', temperature: 1, smoothing: 0, gamma: 0, weights: '', logScale: false, naive: false });
+    let { logits, target, softTarget, temperature, smoothing, gamma, weights, logScale, naive } = saved;
     let gradBound = 1;
     let entropyBound = 1;
     const figure = chartSlot(ui.charts, 'softmax-ce');
@@ -52,8 +45,8 @@ export const softmaxCrossEntropy: Scene = {
     preset.setAttribute('aria-label', t('Preset'));
     preset.add(new Option('—', '—'));
     for (const name of Object.keys(PRESETS)) preset.add(new Option(PRESET_LABELS[name](), name));
-    const weightField = textField(t('Class weights'), t('e.g. 1, 2, 1, 1, 1'));
-    const softField = textField(t('Soft target'), t('e.g. 0.7, 0.2, 0.1, 0, 0 (replaces the class)'));
+    const weightField = textField(t('Class weights'), t('e.g. 1, 2, 1, 1, 1'), weights);
+    const softField = textField(t('Soft target'), t('e.g. 0.7, 0.2, 0.1, 0, 0 (replaces the class)'), softTarget);
 
     let last: { p: number[]; q: number[]; grad: number[]; z: number[]; weights?: number[]; soft?: number[] } | undefined;
     const toNotebook = () => {
@@ -158,6 +151,7 @@ export const softmaxCrossEntropy: Scene = {
     };
 
     const update = updater(ctx, ui.message, async () => {
+      Object.assign(saved, { logits, target, softTarget, temperature, smoothing, gamma, weights, logScale, naive });
       const C = logits.length;
       const w = weights.trim() ? weights.split(',').map((s) => Number(s.trim())) : undefined;
       if (w && (w.length !== C || w.some((v) => !Number.isFinite(v) || v < 0))) throw new Error(t('class weights: give {0} non-negative numbers separated by commas', C));
@@ -214,8 +208,8 @@ export const softmaxCrossEntropy: Scene = {
       slider(t('label smoothing ε'), 0, 0.5, 0.01, smoothing, (v) => ((smoothing = v), update())),
       slider(t('focal γ'), 0, 5, 0.1, gamma, (v) => ((gamma = v), update())),
       label(t('class weights'), weightField),
-      checkbox(t('log-scale probabilities'), false, (v) => ((logScale = v), update())),
-      checkbox(t('naive softmax (exp without subtracting the max)'), false, (v) => ((naive = v), update())),
+      checkbox(t('log-scale probabilities'), logScale, (v) => ((logScale = v), update())),
+      checkbox(t('naive softmax (exp without subtracting the max)'), naive, (v) => ((naive = v), update())),
       button(t('Open in notebook'), toNotebook),
       logitBox,
     );
@@ -224,9 +218,9 @@ export const softmaxCrossEntropy: Scene = {
   },
 };
 
-function textField(ariaLabel: string, placeholder: string): HTMLInputElement {
+function textField(ariaLabel: string, placeholder: string, value: string): HTMLInputElement {
   const field = document.createElement('input');
-  Object.assign(field, { type: 'text', placeholder });
+  Object.assign(field, { type: 'text', placeholder, value });
   field.setAttribute('aria-label', ariaLabel);
   return field;
 }
