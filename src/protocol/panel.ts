@@ -4,8 +4,8 @@ import type { ScenePayload } from './notebook';
 import type { TensorJson } from './tensor';
 import type { MetricBatch, OptimizerKind, Reduction, TrainingConfig } from './training';
 
-/** An input of a request: a tensor, or the output of an earlier request of the same message. */
-export type PanelInput = TensorJson | { ref: number };
+/** An input of a request: a tensor, or the output (or a named extra) of an earlier request of the same message. */
+export type PanelInput = TensorJson | { ref: number; extra?: string };
 
 /** One op on the engine. */
 export interface PanelOpRequest {
@@ -154,7 +154,8 @@ function isRequest(r: unknown, index: number): r is PanelOpRequest {
 
 function isEarlier(t: unknown, index: number): boolean {
   const ref = (t as { ref?: unknown } | null)?.ref;
-  return typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < index && Object.keys(t as object).length === 1;
+  const { extra, ...rest } = t as { extra?: unknown };
+  return typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < index && Object.keys(rest).length === 1 && (extra === undefined || typeof extra === 'string');
 }
 
 const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];

@@ -36,6 +36,24 @@ describe('playground compute messages (host side)', () => {
     assert.equal(reply.results![2].grad.input.data.length, 3);
   });
 
+  it('a { ref, extra } input is a named extra of an earlier op; an unknown extra is named in the error', async () => {
+    const one = (v: number) => f32([v]);
+    const reply = await computeForPanel(engine, {
+      type: 'compute',
+      id: 8,
+      requests: [
+        request('dpo_loss', { policy_chosen_logps: one(-12), policy_rejected_logps: one(-14), reference_chosen_logps: one(-13), reference_rejected_logps: one(-13.5) }, { beta: 0.1 }),
+        request('reward_model_loss', { chosen_rewards: { ref: 0, extra: 'chosen_rewards' }, rejected_rewards: { ref: 0, extra: 'rejected_rewards' } }),
+      ],
+    });
+    const [chosen, rejected] = [reply.results![0].extras.chosen_rewards.data[0] as number, reply.results![0].extras.rejected_rewards.data[0] as number];
+    assert.ok(Math.abs(chosen - 0.1) < 1e-6 && Math.abs(rejected + 0.05) < 1e-6, `${chosen}, ${rejected}`);
+    const bt = reply.results![1].output.data[0] as number;
+    assert.ok(Math.abs(bt - Math.log1p(Math.exp(-(chosen - rejected)))) < 1e-6, `Bradley–Terry −log σ(r⁺ − r⁻): ${bt}`);
+    const bad = await computeForPanel(engine, { type: 'compute', id: 9, requests: [request('softmax', { input: f32([1, 2]) }), request('softmax', { input: { ref: 0, extra: 'nope' } })] });
+    assert.match(bad.error!, /no extra 'nope'/);
+  });
+
   it('sends NaN and ±Infinity as strings (JSON has neither)', async () => {
     const reply = await computeForPanel(engine, { type: 'compute', id: 1, requests: [request('naive_log_softmax', { input: f32([1000, 0, -1000], [1, 3]) })] });
     assert.deepEqual(reply.results![0].output.data, ['NaN', '-Infinity', '-Infinity']);

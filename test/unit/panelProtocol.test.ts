@@ -10,6 +10,7 @@ describe('playground panel messages (host-side validation)', () => {
   it('accepts compute requests with tensors, scalar / tensor options and references to earlier outputs', () => {
     assert.ok(isFromPanel(compute({ op: 'cross_entropy', inputs: { input: tensor([1, 2]), target: tensor([0], 'int64') }, options: { label_smoothing: 0.1, weight: tensor([1, 1]) } })));
     assert.ok(isFromPanel(compute(softmax(tensor([1, 2])), { op: 'kl_divergence', inputs: { p: tensor([0.5, 0.5]), q: { ref: 0 } }, options: {} })));
+    assert.ok(isFromPanel(compute(softmax(tensor([1, 2])), softmax({ ref: 0, extra: 'q' }))));
     assert.ok(isFromPanel({ type: 'state', scene: 'kl' }));
   });
 
@@ -28,6 +29,7 @@ describe('playground panel messages (host-side validation)', () => {
       compute(softmax(tensor([1])), softmax({ ref: 1 })),
       compute(softmax(tensor([1])), softmax({ ref: 0.5 })),
       compute(softmax(tensor([1])), softmax({ ref: 0, data: [1] })),
+      compute(softmax(tensor([1])), softmax({ ref: 0, extra: 3 })),
       { type: 'state', scene: 3 },
       { type: 'openInNotebook', title: 't', code: 'x', snapshot: { version: 2, charts: [] } },
       { type: 'evaluateAnything' },

@@ -3,22 +3,23 @@
 import type { EngineClient } from '../../engine/client';
 import { fromJson } from '../../engine/tensorJson';
 import type { ComputeMessage, OpResultMessage, PanelNumber, PanelOpResult, PanelTensor } from '../../protocol/panel';
+import type { OpResult } from '../../protocol/engine';
 import type { Tensor } from '../../protocol/tensor';
 
 export async function computeForPanel(engine: EngineClient, m: ComputeMessage): Promise<OpResultMessage> {
   // Every request goes to the worker at once; one that takes an earlier output waits for that one only.
-  const outputs: Promise<Tensor>[] = [];
-  const results: Promise<PanelOpResult & { tensor: Tensor }>[] = [];
+  const outputs: Promise<OpResult>[] = [];
+  const results: Promise<PanelOpResult & { result: OpResult }>[] = [];
   for (const request of m.requests) {
     const result = (async () => {
       const inputs: Record<string, Tensor> = {};
-      for (const [k, t] of Object.entries(request.inputs)) inputs[k] = 'ref' in t ? copy(await outputs[t.ref]) : fromJson(k, t);
+      for (const [k, t] of Object.entries(request.inputs)) inputs[k] = 'ref' in t ? copy(pick(await outputs[t.ref], t.extra)) : fromJson(k, t);
       const options = Object.fromEntries(Object.entries(request.options).map(([k, v]) => [k, typeof v === 'object' ? fromJson(k, v) : v]));
       const r = await engine.evaluate({ op: request.op, inputs, options });
-      return { output: toPanel(r.output), grad: mapTensors(r.grad), extras: mapTensors(r.extras), tensor: r.output };
+      return { output: toPanel(r.output), grad: mapTensors(r.grad), extras: mapTensors(r.extras), result: r };
     })();
     results.push(result);
-    outputs.push(result.then((x) => x.tensor));
+    outputs.push(result.then((x) => x.result));
     outputs[outputs.length - 1].catch(() => undefined); // a failure is reported once, through `results`
   }
   const settled = await Promise.allSettled(results);
@@ -29,10 +30,17 @@ export async function computeForPanel(engine: EngineClient, m: ComputeMessage): 
     return { type: 'result', id: m.id, error: m.requests.length > 1 ? `${m.requests[failed].op}: ${text}` : text };
   }
   const answers: PanelOpResult[] = settled.map((s) => {
-    const { output, grad, extras } = (s as PromiseFulfilledResult<PanelOpResult & { tensor: Tensor }>).value;
+    const { output, grad, extras } = (s as PromiseFulfilledResult<PanelOpResult & { result: OpResult }>).value;
     return { output, grad, extras };
   });
   return { type: 'result', id: m.id, results: answers };
+}
+
+function pick(r: OpResult, extra: string | undefined): Tensor {
+  if (extra === undefined) return r.output;
+  const t = r.extras[extra];
+  if (!t) throw new Error(`no extra '${extra}'; this op has ${Object.keys(r.extras).join(', ') || 'none'}`);
+  return t;
 }
 
 /** A ref'd output may feed several requests: each gets its own buffer (requests transfer theirs to the worker). */

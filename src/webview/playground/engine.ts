@@ -21,7 +21,7 @@ export interface Request {
 
 export const f32 = (data: number[], shape = [data.length]): TensorJson => ({ dtype: 'float32', shape, data });
 export const i64 = (data: number[], shape = [data.length]): TensorJson => ({ dtype: 'int64', shape, data });
-export const ref = (index: number): PanelInput => ({ ref: index });
+export const ref = (index: number, extra?: string): PanelInput => (extra === undefined ? { ref: index } : { ref: index, extra });
 
 const numbers = (t: PanelTensor): number[] => t.data.map(Number); // 'NaN', 'Infinity', '-Infinity' → numbers
 

@@ -1,7 +1,8 @@
 // Scene 6 — other losses: BCE with logits and pos_weight, MSE / MAE / Huber / smooth L1 over a residual
-// axis (loss and gradient), and InfoNCE over a small similarity matrix with a temperature.
+// axis (loss and gradient), and InfoNCE over a small similarity matrix with a temperature. One round trip.
+import { t } from '../../l10n';
 import { button, slider } from '../../ui/components';
-import { f32 } from '../engine';
+import { f32, type Request } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const RESIDUALS = Array.from({ length: 121 }, (_, i) => -3 + i * 0.05);
@@ -13,7 +14,7 @@ export const otherLosses: Scene = {
   title: 'Other losses',
   mount(root, ctx) {
     const ui = layoutScene(root);
-    const s = { logit: 1, target: 1, posWeight: 1, delta: 1, temperature: 0.1 };
+    const s = ctx.restore('other', { logit: 1, target: 1, posWeight: 1, delta: 1, temperature: 0.1 });
     const bce = chartSlot(ui.charts, 'bce');
     const regression = chartSlot(ui.charts, 'regression');
     const regressionGrad = chartSlot(ui.charts, 'regression-grad');
@@ -27,22 +28,22 @@ export const otherLosses: Scene = {
         `plot.curve(r, { MSE: await F.mse_loss(r, zeros, { reduction: "none" }), MAE: await F.l1_loss(r, zeros, { reduction: "none" }), Huber: await F.huber_loss(r, zeros, { reduction: "none", delta: ${s.delta} }) }, { title: "loss vs residual" });`,
         'bce.item()',
       ].join('\n');
-      ctx.openInNotebook('Other losses', code, { scene: 'other', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: 'loss vs residual', x: RESIDUALS, series: Object.entries(lastCurves).map(([name, y]) => ({ name, y })) }] });
+      ctx.openInNotebook(t('Other losses'), code, { scene: 'other', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: t('loss vs residual'), x: RESIDUALS, series: Object.entries(lastCurves).map(([name, y]) => ({ name, y })) }] });
     };
     const update = updater(ctx, ui.message, async () => {
-      const e = ctx.engine;
       const zeros = f32(RESIDUALS.map(() => 0));
       const axis = f32(RESIDUALS);
       const none = { reduction: 'none' };
-      const [point, curve1, curve0, mse, mae, huber, smooth, nce] = await Promise.all([
-        e.compute('binary_cross_entropy_with_logits', { input: f32([s.logit]), target: f32([s.target]) }, { pos_weight: f32([s.posWeight]) }),
-        e.compute('binary_cross_entropy_with_logits', { input: f32(RESIDUALS.map((r) => r * 3)), target: f32(RESIDUALS.map(() => 1)) }, { ...none, pos_weight: f32([s.posWeight]) }),
-        e.compute('binary_cross_entropy_with_logits', { input: f32(RESIDUALS.map((r) => r * 3)), target: zeros }, { ...none, pos_weight: f32([s.posWeight]) }),
-        e.compute('mse_loss', { input: axis, target: zeros }, none),
-        e.compute('l1_loss', { input: axis, target: zeros }, none),
-        e.compute('huber_loss', { input: axis, target: zeros }, { ...none, delta: s.delta }),
-        e.compute('smooth_l1_loss', { input: axis, target: zeros }, { ...none, beta: s.delta }),
-        e.compute('info_nce', { query: f32(QUERY, [4, 3]), key: f32(KEY, [4, 3]) }, { temperature: s.temperature }),
+      const op = (name: string, inputs: Request['inputs'], options: Request['options'] = {}): Request => ({ op: name, inputs, options });
+      const [point, curve1, curve0, mse, mae, huber, smooth, nce] = await ctx.engine.computeAll([
+        op('binary_cross_entropy_with_logits', { input: f32([s.logit]), target: f32([s.target]) }, { pos_weight: f32([s.posWeight]) }),
+        op('binary_cross_entropy_with_logits', { input: f32(RESIDUALS.map((r) => r * 3)), target: f32(RESIDUALS.map(() => 1)) }, { ...none, pos_weight: f32([s.posWeight]) }),
+        op('binary_cross_entropy_with_logits', { input: f32(RESIDUALS.map((r) => r * 3)), target: zeros }, { ...none, pos_weight: f32([s.posWeight]) }),
+        op('mse_loss', { input: axis, target: zeros }, none),
+        op('l1_loss', { input: axis, target: zeros }, none),
+        op('huber_loss', { input: axis, target: zeros }, { ...none, delta: s.delta }),
+        op('smooth_l1_loss', { input: axis, target: zeros }, { ...none, beta: s.delta }),
+        op('info_nce', { query: f32(QUERY, [4, 3]), key: f32(KEY, [4, 3]) }, { temperature: s.temperature }),
       ]);
       lastCurves = { MSE: mse.output, MAE: mae.output, Huber: huber.output, 'smooth L1': smooth.output };
       ui.numbers.textContent = [
@@ -54,9 +55,9 @@ export const otherLosses: Scene = {
       const line = (y: number[], name: string, i: number) => ({ type: 'scatter', mode: 'lines', x: RESIDUALS, y, name, line: { color: theme.palette[i] } });
       const logits = RESIDUALS.map((r) => r * 3);
       await Promise.all([
-        bce([{ ...line(curve1.output, 'y = 1', 0), x: logits }, { ...line(curve0.output, 'y = 0', 1), x: logits }, { type: 'scatter', mode: 'markers', x: [s.logit], y: [point.output[0]], name: 'now', marker: { size: 10, color: theme.danger } }], baseLayout(theme, `BCE with logits (pos_weight ${s.posWeight})`)),
-        regression([line(mse.output, 'MSE', 0), line(mae.output, 'MAE', 1), line(huber.output, `Huber δ=${s.delta}`, 2), line(smooth.output, `smooth L1 β=${s.delta}`, 3)], baseLayout(theme, 'loss vs residual')),
-        regressionGrad([line(mse.grad.input, 'MSE', 0), line(mae.grad.input, 'MAE', 1), line(huber.grad.input, 'Huber', 2), line(smooth.grad.input, 'smooth L1', 3)], baseLayout(theme, 'gradient vs residual')),
+        bce([{ ...line(curve1.output, 'y = 1', 0), x: logits }, { ...line(curve0.output, 'y = 0', 1), x: logits }, { type: 'scatter', mode: 'markers', x: [s.logit], y: [point.output[0]], name: t('now'), marker: { size: 10, color: theme.danger } }], baseLayout(theme, t('BCE with logits (pos_weight {0})', s.posWeight))),
+        regression([line(mse.output, 'MSE', 0), line(mae.output, 'MAE', 1), line(huber.output, `Huber δ=${s.delta}`, 2), line(smooth.output, `smooth L1 β=${s.delta}`, 3)], baseLayout(theme, t('loss vs residual'))),
+        regressionGrad([line(mse.grad.input, 'MSE', 0), line(mae.grad.input, 'MAE', 1), line(huber.grad.input, 'Huber', 2), line(smooth.grad.input, 'smooth L1', 3)], baseLayout(theme, t('gradient vs residual'))),
       ]);
     });
     ui.controls.append(
@@ -65,7 +66,7 @@ export const otherLosses: Scene = {
       slider('pos_weight', 0.1, 10, 0.1, s.posWeight, (v) => ((s.posWeight = v), update())),
       slider('Huber δ / β', 0.1, 3, 0.05, s.delta, (v) => ((s.delta = v), update())),
       slider('InfoNCE τ', 0.01, 2, 0.01, s.temperature, (v) => ((s.temperature = v), update())),
-      button('Open in notebook', toNotebook),
+      button(t('Open in notebook'), toNotebook),
     );
     update();
   },

@@ -1,8 +1,10 @@
 // Scene 3 — preference losses: DPO (sigmoid/cDPO as TRL ≤ 0.23, hinge, ipo, robust as TRL 1.x) and the
 // Bradley–Terry reward loss. Shows loss, implicit rewards, margin, accuracy, the gradient weight σ(−βΔ)
-// and the loss as a function of Δ with the current point marked.
+// and the loss as a function of Δ with the current point marked. One round trip: the Bradley–Terry loss takes
+// the engine's implicit rewards as its inputs.
+import { t } from '../../l10n';
 import { button, slider } from '../../ui/components';
-import { f32 } from '../engine';
+import { f32, ref } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const LOSS_TYPES = [
@@ -18,7 +20,7 @@ export const preferences: Scene = {
   title: 'Preferences (DPO)',
   mount(root, ctx) {
     const ui = layoutScene(root);
-    const s = { chosen: -12, rejected: -14, refChosen: -13, refRejected: -13.5, beta: 0.1, smoothing: 0, lossType: 'sigmoid' };
+    const s = ctx.restore('preferences', { chosen: -12, rejected: -14, refChosen: -13, refRejected: -13.5, beta: 0.1, smoothing: 0, lossType: 'sigmoid' });
     const curve = chartSlot(ui.charts, 'loss-vs-margin');
     const rewards = chartSlot(ui.charts, 'rewards');
     let lastCurve: number[] = [];
@@ -28,20 +30,20 @@ export const preferences: Scene = {
         'r.backward();',
         '({ loss: r.item(), chosen_reward: r.extras.chosen_rewards.item(), rejected_reward: r.extras.rejected_rewards.item(), margin: r.extras.reward_margins.item() })',
       ].join('\n');
-      ctx.openInNotebook('Preferences (DPO)', code, { scene: 'preferences', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: `${s.lossType} loss vs Δ`, x: GRID, series: [{ name: 'loss', y: lastCurve }] }] });
+      ctx.openInNotebook(t('Preferences (DPO)'), code, { scene: 'preferences', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: `${s.lossType} loss vs Δ`, x: GRID, series: [{ name: 'loss', y: lastCurve }] }] });
     };
     const update = updater(ctx, ui.message, async () => {
       const one = (v: number) => f32([v]);
       const options = { beta: s.beta, loss_type: s.lossType, label_smoothing: s.lossType === 'sigmoid' || s.lossType === 'robust' ? s.smoothing : 0 };
       const zeros = f32(GRID.map(() => 0));
-      const [r, bt, grid] = await Promise.all([
-        ctx.engine.compute('dpo_loss', { policy_chosen_logps: one(s.chosen), policy_rejected_logps: one(s.rejected), reference_chosen_logps: one(s.refChosen), reference_rejected_logps: one(s.refRejected) }, options),
-        ctx.engine.compute('reward_model_loss', { chosen_rewards: one(s.beta * (s.chosen - s.refChosen)), rejected_rewards: one(s.beta * (s.rejected - s.refRejected)) }),
-        ctx.engine.compute('dpo_loss', { policy_chosen_logps: f32(GRID), policy_rejected_logps: zeros, reference_chosen_logps: zeros, reference_rejected_logps: zeros }, options),
+      const [r, bt, grid] = await ctx.engine.computeAll([
+        { op: 'dpo_loss', inputs: { policy_chosen_logps: one(s.chosen), policy_rejected_logps: one(s.rejected), reference_chosen_logps: one(s.refChosen), reference_rejected_logps: one(s.refRejected) }, options },
+        { op: 'reward_model_loss', inputs: { chosen_rewards: ref(0, 'chosen_rewards'), rejected_rewards: ref(0, 'rejected_rewards') } },
+        { op: 'dpo_loss', inputs: { policy_chosen_logps: f32(GRID), policy_rejected_logps: zeros, reference_chosen_logps: zeros, reference_rejected_logps: zeros }, options },
       ]);
       lastCurve = grid.output;
       const delta = s.chosen - s.refChosen - (s.rejected - s.refRejected);
-      const weight = -r.grad.policy_chosen_logps[0] / s.beta; // = σ(−βΔ) for the sigmoid loss
+      const weight = -r.grad.policy_chosen_logps[0] / s.beta; // ∂L/∂log π(y⁺) = −β·σ(−βΔ) for the sigmoid loss
       ui.numbers.textContent = [
         `Δ (log-ratio margin)   ${fmt(delta)}`,
         `DPO loss               ${fmt(r.output[0])}`,
@@ -54,17 +56,18 @@ export const preferences: Scene = {
       ].join('\n');
       const theme = ctx.theme();
       await Promise.all([
-        curve([{ type: 'scatter', mode: 'lines', x: GRID, y: grid.output, name: `${s.lossType} loss`, line: { color: theme.palette[0] } }, { type: 'scatter', mode: 'markers', x: [delta], y: [r.output[0]], name: 'now', marker: { size: 10, color: theme.danger } }], baseLayout(theme, `loss vs Δ (β = ${s.beta})`, { xaxis: { gridcolor: theme.grid, title: { text: 'Δ' } } })),
-        rewards([{ type: 'bar', x: ['chosen', 'rejected'], y: [r.extras.chosen_rewards[0], r.extras.rejected_rewards[0]], marker: { color: [theme.palette[2], theme.palette[3]] } }], baseLayout(theme, 'implicit rewards β·(log π − log π_ref)', { showlegend: false })),
+        curve([{ type: 'scatter', mode: 'lines', x: GRID, y: grid.output, name: `${s.lossType} loss`, line: { color: theme.palette[0] } }, { type: 'scatter', mode: 'markers', x: [delta], y: [r.output[0]], name: t('now'), marker: { size: 10, color: theme.danger } }], baseLayout(theme, t('loss vs Δ (β = {0})', s.beta), { xaxis: { gridcolor: theme.grid, title: { text: 'Δ' } } })),
+        rewards([{ type: 'bar', x: [t('chosen'), t('rejected')], y: [r.extras.chosen_rewards[0], r.extras.rejected_rewards[0]], marker: { color: [theme.palette[2], theme.palette[3]] } }], baseLayout(theme, t('implicit rewards β·(log π − log π_ref)'), { showlegend: false })),
       ]);
     });
     const select = document.createElement('select');
-    select.setAttribute('aria-label', 'Loss type');
+    select.setAttribute('aria-label', t('Loss type'));
     for (const [v, label] of LOSS_TYPES) select.add(new Option(label, v));
+    select.value = s.lossType;
     select.addEventListener('change', () => ((s.lossType = select.value), update()));
     const label = document.createElement('label');
     label.className = 'control';
-    label.append('loss type', select);
+    label.append(t('loss type'), select);
     ui.controls.append(
       label,
       slider('log π(y⁺)', -50, 0, 0.1, s.chosen, (v) => ((s.chosen = v), update())),
@@ -72,8 +75,8 @@ export const preferences: Scene = {
       slider('log π_ref(y⁺)', -50, 0, 0.1, s.refChosen, (v) => ((s.refChosen = v), update())),
       slider('log π_ref(y⁻)', -50, 0, 0.1, s.refRejected, (v) => ((s.refRejected = v), update())),
       slider('β', 0.01, 1, 0.01, s.beta, (v) => ((s.beta = v), update())),
-      slider('label smoothing ε', 0, 0.45, 0.01, s.smoothing, (v) => ((s.smoothing = v), update())),
-      button('Open in notebook', toNotebook),
+      slider(t('label smoothing ε'), 0, 0.45, 0.01, s.smoothing, (v) => ((s.smoothing = v), update())),
+      button(t('Open in notebook'), toNotebook),
     );
     update();
   },
