@@ -55,3 +55,11 @@ export function slider(label: string, min: number, max: number, step: number, va
   wrap.append(`${label} `, input, shown);
   return wrap;
 }
+
+/** A control row: `text` beside a native element (a select, a text or number field). */
+export function labelled(text: string, el: HTMLElement): HTMLElement {
+  const wrap = document.createElement('label');
+  wrap.className = 'control';
+  wrap.append(text, el);
+  return wrap;
+}

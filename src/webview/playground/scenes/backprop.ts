@@ -4,7 +4,7 @@
 // analytic gradient (all 24 losses in one round trip; the webview forms the quotients). "Step" applies one
 // SGD update W −= lr·∂L/∂W, b −= lr·∂L/∂b to the parameters.
 import { t } from '../../l10n';
-import { button, slider } from '../../ui/components';
+import { button, labelled, slider } from '../../ui/components';
 import { f32, i64 } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
@@ -99,11 +99,8 @@ export const backprop: Scene = {
     for (let c = 0; c < C; c++) select.add(new Option(`${t('class')} ${c}`, String(c)));
     select.value = String(s.target);
     select.addEventListener('change', () => ((s.target = Number(select.value)), (numeric = undefined), update()));
-    const label = document.createElement('label');
-    label.className = 'control';
-    label.append(t('target'), select);
     ui.controls.append(
-      label,
+      labelled(t('target'), select),
       ...s.x.map((v, d) => slider(`x${d}`, -3, 3, 0.1, v, (value) => ((s.x[d] = value), (numeric = undefined), update()))),
       slider(t('learning rate'), 0.01, 2, 0.01, s.lr, (v) => (s.lr = v)),
       button(t('Step (SGD)'), () => {

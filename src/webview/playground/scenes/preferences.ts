@@ -3,7 +3,7 @@
 // and the loss as a function of Δ with the current point marked. One round trip: the Bradley–Terry loss takes
 // the engine's implicit rewards as its inputs.
 import { t } from '../../l10n';
-import { button, slider } from '../../ui/components';
+import { button, labelled, slider } from '../../ui/components';
 import { f32, ref } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
@@ -65,11 +65,8 @@ export const preferences: Scene = {
     for (const [v, label] of LOSS_TYPES) select.add(new Option(label, v));
     select.value = s.lossType;
     select.addEventListener('change', () => ((s.lossType = select.value), update()));
-    const label = document.createElement('label');
-    label.className = 'control';
-    label.append(t('loss type'), select);
     ui.controls.append(
-      label,
+      labelled(t('loss type'), select),
       slider('log π(y⁺)', -50, 0, 0.1, s.chosen, (v) => ((s.chosen = v), update())),
       slider('log π(y⁻)', -50, 0, 0.1, s.rejected, (v) => ((s.rejected = v), update())),
       slider('log π_ref(y⁺)', -50, 0, 0.1, s.refChosen, (v) => ((s.refChosen = v), update())),

@@ -2,7 +2,7 @@
 // weights, focal γ, and softmax computed naively next to log-sum-exp. Shows p vs q, the gradient p − q,
 // H(q) + KL(q‖p) = H(q, p) and perplexity: all from one engine round trip, drawn as one figure.
 import { t } from '../../l10n';
-import { button, checkbox, slider } from '../../ui/components';
+import { button, checkbox, labelled, slider } from '../../ui/components';
 import { f32, i64, ref, type OpReply, type Request } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 import { ratchet, targetDistribution } from './softmaxInputs';
@@ -193,21 +193,15 @@ export const softmaxCrossEntropy: Scene = {
     });
     weightField.addEventListener('change', () => ((weights = weightField.value), update()));
     softField.addEventListener('change', () => ((softTarget = softField.value), update()));
-    const label = (text: string, el: HTMLElement) => {
-      const l = document.createElement('label');
-      l.className = 'control';
-      l.append(text, el);
-      return l;
-    };
     ui.controls.append(
-      label(t('classes'), classes),
-      label(t('target'), targetSelect),
-      label(t('soft target'), softField),
-      label(t('preset'), preset),
+      labelled(t('classes'), classes),
+      labelled(t('target'), targetSelect),
+      labelled(t('soft target'), softField),
+      labelled(t('preset'), preset),
       slider(t('temperature T'), 0.1, 5, 0.05, temperature, (v) => ((temperature = v), update())),
       slider(t('label smoothing ε'), 0, 0.5, 0.01, smoothing, (v) => ((smoothing = v), update())),
       slider(t('focal γ'), 0, 5, 0.1, gamma, (v) => ((gamma = v), update())),
-      label(t('class weights'), weightField),
+      labelled(t('class weights'), weightField),
       checkbox(t('log-scale probabilities'), logScale, (v) => ((logScale = v), update())),
       checkbox(t('naive softmax (exp without subtracting the max)'), naive, (v) => ((naive = v), update())),
       button(t('Open in notebook'), toNotebook),

@@ -7,7 +7,7 @@ import { appendSeries, type Run, type Series } from '../../../logs/model';
 import type { FromPanel, ToPanel, TrainingOverrides, TrainingPreset } from '../../../protocol/panel';
 import type { MetricBatch } from '../../../protocol/training';
 import { t } from '../../l10n';
-import { button, checkbox, slider } from '../../ui/components';
+import { button, checkbox, labelled, slider } from '../../ui/components';
 import { chartSlot, layoutScene, themeNow, type Scene } from '../scene';
 
 type Field = { key: keyof TrainingOverrides; label: string; value: string };
@@ -107,18 +107,11 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
           }
         });
       };
-
-      const label = (text: string, el: HTMLElement) => {
-        const l = document.createElement('label');
-        l.className = 'control';
-        l.append(text, el);
-        return l;
-      };
       ui.controls.append(
-        label(t('model and data'), presetSelect),
-        label(t('optimizer'), optimizer),
-        label(t('loss reduction'), reduction),
-        ...inputs.map(({ field, input }) => label(field.label, input)),
+        labelled(t('model and data'), presetSelect),
+        labelled(t('optimizer'), optimizer),
+        labelled(t('loss reduction'), reduction),
+        ...inputs.map(({ field, input }) => labelled(field.label, input)),
         button(t('Train'), train, 'primary'),
         button(t('Stop'), () => post({ type: 'stopTraining' })),
         button(t('Clear curves'), () => {
