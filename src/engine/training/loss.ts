@@ -3,7 +3,7 @@
 import type { Reduction } from '../../protocol/training';
 import type { Graph, Value } from '../graph/graph';
 import { add, div, equal, exp, greater, less, mul, neg, not, pow, sub, where } from '../graph/math';
-import { gather, logSoftmax, sum } from '../graph/nn';
+import { gather, logSoftmax, scatterAdd, sum } from '../graph/nn';
 import { cast, reshape } from '../graph/shape';
 
 /** Labels equal to this are not counted (PyTorch's default ignore_index). */
@@ -49,7 +49,7 @@ export function objective(g: Graph, logits: Value, y: Value, spec: LossSpec, mas
   const lp = logSoftmax(logits, 1);
   const lpY = reshape(gather(lp, reshape(target, [N, 1]), 1), [N]);
   const keep = (v: Value) => (counted ? mul(v, counted) : v);
-  let rows = neg(lpY);
+  let rows = negLogLikelihood(logits, lp, lpY, target);
   if (spec.focalGamma > 0) rows = mul(rows, pow(sub(1, exp(lpY)), spec.focalGamma));
   const w = spec.classWeights ? g.constant(Float32Array.from(spec.classWeights), 'float32', [C]) : undefined;
   const rowWeight = w ? gather(w, target, 0) : undefined;
@@ -72,6 +72,18 @@ export function objective(g: Graph, logits: Value, y: Value, spec: LossSpec, mas
   const rank = sum(cast(greater(logits, gather(logits, reshape(target, [N, 1]), 1)), 'float32'), [1]);
   const hit = (k: number) => sum(keep(cast(less(rank, k), 'float32')));
   return { loss, nll: sum(keep(neg(lpY))), tokens: counted ? sum(counted) : g.scalar(N, 'float32'), top1: hit(1), top5: hit(5) };
+}
+
+/**
+ * −log softmax(logits)[target] per row, with its gradient written out: (softmax − one-hot)·g, three ops over
+ * [N, C] (exp, scale, scatter) where the chain rule through log_softmax and gather takes five.
+ */
+function negLogLikelihood(logits: Value, lp: Value, lpY: Value, target: Value): Value {
+  const [N] = logits.shape;
+  return logits.graph.withGradient(neg(lpY), [logits], (g) => {
+    const column = reshape(g, [N, 1]);
+    return [scatterAdd(mul(exp(lp), column), reshape(target, [N, 1]), neg(column), 1)];
+  });
 }
 
 /**
