@@ -58,3 +58,11 @@ ${page.body}
 </body>
 </html>`;
 }
+
+/** ` data-l10n="…"`: VS Code's l10n bundle for the page's `t()` (src/webview/l10n.ts), as an HTML attribute. */
+export function l10nAttribute(): string {
+  return ` data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? {}))}"`;
+}
+
+/** Text safe inside a double-quoted HTML attribute. */
+export const attribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -9,7 +9,7 @@ import { LIGHT_THEME } from '../../charts/theme';
 import { trainingFigures } from '../../charts/trainingCurves';
 import { appendSeries, emptySeries, type Run, type Series } from '../../logs/model';
 import { isFromLogView, type ToLogView } from '../../protocol/logView';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
 
 export class CurvePanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
@@ -27,7 +27,7 @@ export class CurvePanel implements vscode.Disposable {
       script: 'logView.js',
       // scattergl for long curves (the other pages keep the smaller basic bundle).
       plotly: 'plotly-gl.min.js',
-      body: '<div id="controls"></div><p id="status" role="status"></p><div id="charts"></div>',
+      body: `<div id="controls"${l10nAttribute()}></div><p id="status" role="status"></p><div id="charts"></div>`,
       css: '#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; } .chart { display: flex; flex-direction: column; } .chart > vscode-button { align-self: flex-end; }',
     });
     this.panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);

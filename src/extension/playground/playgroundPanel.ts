@@ -8,7 +8,7 @@ import { isFromPanel, type OpenInNotebookMessage, type ToPanel, type TrainingEnd
 import { TRAINING_PRESETS } from '../training/trainModel';
 import { computeForPanel } from './panelCompute';
 import { PanelTraining } from './panelTraining';
-import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { attribute, l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const PLAYGROUND_VIEW = 'lossLab.playground';
 
@@ -45,7 +45,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: 'Loss Playground',
       script: 'playground.js',
-      body: `<div id="app" data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? {}))}" data-presets="${attribute(JSON.stringify(presets))}"></div>`,
+      body: `<div id="app"${l10nAttribute()} data-presets="${attribute(JSON.stringify(presets))}"></div>`,
       css: PLAYGROUND_CSS,
     });
     panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
@@ -114,8 +114,6 @@ async function openInNotebook(m: OpenInNotebookMessage, storage: vscode.Uri): Pr
   const doc = await vscode.workspace.openNotebookDocument(uri);
   await vscode.window.showNotebookDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
 }
-
-const attribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 const PLAYGROUND_CSS = `
   .scene { display: grid; grid-template-columns: minmax(260px, 340px) 1fr; gap: 16px; padding-top: 8px; }

@@ -4,6 +4,7 @@ import type { FromLogView, ToLogView } from '../../protocol/logView';
 import { appendSeries, emptySeries, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
 import { DEFAULT_CURVE_OPTIONS, trainingFigures, type CurveOptions } from '../../charts/trainingCurves';
+import { loadTranslations, t } from '../l10n';
 import { button, checkbox, dropdown, slider } from '../ui/components';
 
 const vscode = acquireVsCodeApi();
@@ -14,6 +15,8 @@ const options: CurveOptions = { ...DEFAULT_CURVE_OPTIONS, ...saved, webgl: true 
 const runs = new Map<string, Run>();
 const charts = new Map<string, HTMLElement>();
 const status = document.getElementById('status')!;
+const controls = document.getElementById('controls')!;
+loadTranslations(controls);
 const grid = document.getElementById('charts')!;
 
 let scheduled = false;
@@ -32,16 +35,16 @@ function redraw(): void {
         grid.appendChild(div);
         charts.set(figure.metric, div);
         const target = div;
-        div.appendChild(button('PNG', async () => post({ type: 'savePng', metric: figure.metric, dataUrl: await Plotly.toImage(target.querySelector<HTMLElement>('.plot')!, { format: 'png', width: 900, height: 420 }) })));
+        div.appendChild(button(t('PNG'), async () => post({ type: 'savePng', metric: figure.metric, dataUrl: await Plotly.toImage(target.querySelector<HTMLElement>('.plot')!, { format: 'png', width: 900, height: 420 }) })));
         const plot = document.createElement('div');
         plot.className = 'plot';
         div.appendChild(plot);
       }
       void Plotly.react(div.querySelector<HTMLElement>('.plot')!, figure.data, figure.layout, { displaylogo: false, responsive: true });
     }
-    const skipped = [...runs.values()].flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`));
+    const skipped = [...runs.values()].flatMap((r) => Object.entries(r.skipped).map(([why, n]) => t('{0}: skipped {1} × {2}', r.name, n, why)));
     const points = [...runs.values()].reduce((n, r) => n + Object.values(r.scalars).reduce((m, s) => m + s.values.length, 0), 0);
-    status.textContent = `${runs.size} run(s), ${charts.size} metric(s), ${points} points${skipped.length ? ' · ' + skipped.join(' · ') : ''}`;
+    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, charts.size, points)}${skipped.length ? ' · ' + skipped.join(' · ') : ''}`;
   });
 }
 
@@ -51,11 +54,11 @@ function setOption<K extends keyof CurveOptions>(key: K, value: CurveOptions[K])
   redraw();
 }
 
-document.getElementById('controls')!.append(
-  slider('Smoothing', 0, 0.99, 0.01, options.smoothing, (v) => setOption('smoothing', v)),
-  checkbox('Log scale', options.logY, (v) => setOption('logY', v)),
-  dropdown('X axis', [{ value: 'step', label: 'Step' }, { value: 'wall_time', label: 'Wall time' }], options.x, (v) => setOption('x', v)),
-  button('Export HTML report', () => post({ type: 'exportHtml', smoothing: options.smoothing, logY: options.logY, x: options.x }), 'primary'),
+controls.append(
+  slider(t('Smoothing'), 0, 0.99, 0.01, options.smoothing, (v) => setOption('smoothing', v)),
+  checkbox(t('Log scale'), options.logY, (v) => setOption('logY', v)),
+  dropdown(t('X axis'), [{ value: 'step', label: t('Step') }, { value: 'wall_time', label: t('Wall time') }], options.x, (v) => setOption('x', v)),
+  button(t('Export HTML report'), () => post({ type: 'exportHtml', smoothing: options.smoothing, logY: options.logY, x: options.x }), 'primary'),
 );
 
 window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
