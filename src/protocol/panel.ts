@@ -66,6 +66,8 @@ export interface OpenInNotebookMessage {
 export interface TrainingPreset {
   label: string;
   description?: string;
+  /** The preset's configuration for a notebook's train() (a text dataset cut to its first 20,000 characters). */
+  notebook: Partial<TrainingConfig>;
 }
 
 /** What the panel may change of a preset's training configuration. */

@@ -45,6 +45,11 @@ describe('training scene (browser)', () => {
     await scene.locator('input[aria-label="steps"]').fill('-3');
     await scene.locator('vscode-button', { hasText: 'Train' }).click();
     await scene.locator('.message', { hasText: /steps must be a whole number from 1/ }).waitFor();
+    await scene.locator('input[aria-label="steps"]').fill('200');
+    await scene.locator('vscode-button', { hasText: 'Open in notebook' }).click();
+    await wb.page.locator('.notebook-editor .view-line', { hasText: 'await train(' }).first().waitFor({ timeout: 30_000 });
+    const cell = await wb.page.locator('.notebook-editor .view-line', { hasText: 'await train(' }).first().innerText();
+    assert.match(cell.replace(/\s+/g, ' '), /"optimizer":"sgd"/);
     assert.deepEqual(wb.cspViolations, []);
   });
 });

@@ -5,7 +5,7 @@ import type { EngineClient } from '../../engine/client';
 import { serializeNotebook } from '../../notebook/format';
 import { MIME, type NotebookJson } from '../../protocol/notebook';
 import { isFromPanel, type OpenInNotebookMessage, type ToPanel, type TrainingEndMessage, type TrainingPreset } from '../../protocol/panel';
-import { TRAINING_PRESETS } from '../training/trainModel';
+import { notebookConfig, trainingConfig, TRAINING_PRESETS } from '../training/trainModel';
 import { computeForPanel } from './panelCompute';
 import { PanelTraining } from './panelTraining';
 import { attribute, l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
@@ -41,7 +41,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     this.storage = context.globalStorageUri;
     this.training = new PanelTraining(extensionUri, engine, (m) => this.post(m));
     PlaygroundPanel.current = this;
-    const presets: TrainingPreset[] = TRAINING_PRESETS.map((p) => ({ label: p.label, description: p.description }));
+    const presets: TrainingPreset[] = TRAINING_PRESETS.map((p, i) => ({ label: p.label, description: p.description, notebook: notebookConfig(trainingConfig(extensionUri, i, {})) }));
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: 'Loss Playground',
       script: 'playground.js',

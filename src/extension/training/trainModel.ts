@@ -48,3 +48,12 @@ export async function pickPreset(): Promise<number | undefined> {
   const choice = await vscode.window.showQuickPick(TRAINING_PRESETS, { title: vscode.l10n.t('Train a model on ONNX Runtime'), placeHolder: vscode.l10n.t('Model and data') });
   return choice ? TRAINING_PRESETS.indexOf(choice) : undefined;
 }
+
+/** Characters of a text dataset a notebook cell carries. */
+const NOTEBOOK_TEXT = 20_000;
+
+/** `config` for a notebook's train(): a text dataset cut to its first NOTEBOOK_TEXT characters. */
+export function notebookConfig(config: TrainingConfig): Partial<TrainingConfig> {
+  const d = config.dataset;
+  return d.kind === 'text' && d.text.length > NOTEBOOK_TEXT ? { ...config, dataset: { ...d, text: d.text.slice(0, NOTEBOOK_TEXT) } } : config;
+}

@@ -36,7 +36,7 @@ const ctx: SceneContext = {
 const app = document.getElementById('app')!;
 loadTranslations(app);
 const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
-const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, backprop, masksDenominators, otherLosses, trainingScene(presets, post)];
+const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, backprop, masksDenominators, otherLosses, trainingScene(presets, post, ctx.openInNotebook)];
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);

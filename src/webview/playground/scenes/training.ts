@@ -8,7 +8,7 @@ import type { FromPanel, ToPanel, TrainingOverrides, TrainingPreset } from '../.
 import type { MetricBatch } from '../../../protocol/training';
 import { t } from '../../l10n';
 import { button, checkbox, labelled, slider } from '../../ui/components';
-import { chartSlot, layoutScene, themeNow, type Scene } from '../scene';
+import { chartSlot, layoutScene, themeNow, type Scene, type SceneContext } from '../scene';
 
 type Field = { key: keyof TrainingOverrides; label: string; value: string };
 
@@ -18,7 +18,7 @@ interface RunState {
   status: string;
 }
 
-export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) => void): Scene {
+export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) => void, openInNotebook: SceneContext['openInNotebook']): Scene {
   const runs = new Map<string, RunState>();
   let notice = ''; // a run that could not start
   let redraw: () => void = () => undefined;
@@ -91,6 +91,27 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
         }
       };
 
+      const toNotebook = () => {
+        try {
+          const preset = presets[Number(presetSelect.value)];
+          const config = { ...preset.notebook, ...overrides() };
+          const cut = config.dataset?.kind === 'text' && config.dataset.text.length >= 20_000;
+          const code = [
+            `// ${preset.label}${cut ? ` — ${t('the text cut to its first 20,000 characters')}` : ''}`,
+            `const curves = await train(${JSON.stringify(config)});`,
+            '({ first: curves.loss.values[0], last: curves.loss.values.at(-1) })',
+          ].join('\n');
+          const latest = [...runs.values()].at(-1)?.run.scalars.loss;
+          openInNotebook(t('Training'), code, {
+            scene: 'training',
+            numbers: ui.numbers.textContent ?? '',
+            charts: latest ? [{ kind: 'curve', version: 1, title: t('loss'), x: latest.steps, series: [{ name: 'loss', y: latest.values }] }] : [],
+          });
+        } catch (error) {
+          ui.message.textContent = error instanceof Error ? error.message : String(error);
+        }
+      };
+
       let scheduled = false;
       redraw = () => {
         if (scheduled) return;
@@ -114,6 +135,7 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
         ...inputs.map(({ field, input }) => labelled(field.label, input)),
         button(t('Train'), train, 'primary'),
         button(t('Stop'), () => post({ type: 'stopTraining' })),
+        button(t('Open in notebook'), toNotebook),
         button(t('Clear curves'), () => {
           runs.clear();
           ui.charts.replaceChildren();
