@@ -61,8 +61,8 @@ export const otherLosses: Scene = {
       ]);
     });
     ui.controls.append(
-      slider('BCE logit x', -8, 8, 0.1, s.logit, (v) => ((s.logit = v), update())),
-      slider('BCE target y', 0, 1, 0.05, s.target, (v) => ((s.target = v), update())),
+      slider(t('BCE logit x'), -8, 8, 0.1, s.logit, (v) => ((s.logit = v), update())),
+      slider(t('BCE target y'), 0, 1, 0.05, s.target, (v) => ((s.target = v), update())),
       slider('pos_weight', 0.1, 10, 0.1, s.posWeight, (v) => ((s.posWeight = v), update())),
       slider('Huber δ / β', 0.1, 3, 0.05, s.delta, (v) => ((s.delta = v), update())),
       slider('InfoNCE τ', 0.01, 2, 0.01, s.temperature, (v) => ((s.temperature = v), update())),

@@ -7,11 +7,12 @@ import { button, labelled, slider } from '../../ui/components';
 import { f32, ref } from '../engine';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
-const LOSS_TYPES = [
-  ['sigmoid', 'sigmoid (cDPO smoothing: TRL ≤ 0.23)'],
-  ['robust', 'robust (TRL 1.x)'],
-  ['hinge', 'hinge'],
-  ['ipo', 'ipo'],
+/** TRL's loss_type values and their labels (translated when the scene mounts, after the bundle is loaded). */
+const LOSS_TYPES: [string, () => string][] = [
+  ['sigmoid', () => t('sigmoid (cDPO smoothing: TRL ≤ 0.23)')],
+  ['robust', () => 'robust (TRL 1.x)'],
+  ['hinge', () => 'hinge'],
+  ['ipo', () => 'ipo'],
 ];
 const GRID = Array.from({ length: 81 }, (_, i) => -40 + i);
 
@@ -30,7 +31,7 @@ export const preferences: Scene = {
         'r.backward();',
         '({ loss: r.item(), chosen_reward: r.extras.chosen_rewards.item(), rejected_reward: r.extras.rejected_rewards.item(), margin: r.extras.reward_margins.item() })',
       ].join('\n');
-      ctx.openInNotebook(t('Preferences (DPO)'), code, { scene: 'preferences', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: `${s.lossType} loss vs Δ`, x: GRID, series: [{ name: 'loss', y: lastCurve }] }] });
+      ctx.openInNotebook(t('Preferences (DPO)'), code, { scene: 'preferences', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: t('{0} loss vs Δ', s.lossType), x: GRID, series: [{ name: t('loss'), y: lastCurve }] }] });
     };
     const update = updater(ctx, ui.message, async () => {
       const one = (v: number) => f32([v]);
@@ -45,24 +46,24 @@ export const preferences: Scene = {
       const delta = s.chosen - s.refChosen - (s.rejected - s.refRejected);
       const weight = -r.grad.policy_chosen_logps[0] / s.beta; // ∂L/∂log π(y⁺) = −β·σ(−βΔ) for the sigmoid loss
       ui.numbers.textContent = [
-        `Δ (log-ratio margin)   ${fmt(delta)}`,
-        `DPO loss               ${fmt(r.output[0])}`,
-        `chosen reward  β·Δ⁺    ${fmt(r.extras.chosen_rewards[0])}`,
-        `rejected reward β·Δ⁻   ${fmt(r.extras.rejected_rewards[0])}`,
-        `reward margin          ${fmt(r.extras.reward_margins[0])}`,
-        `reward accuracy        ${fmt(r.extras.reward_accuracies[0])}`,
-        `gradient weight        ${fmt(weight)}`,
-        `Bradley–Terry loss     ${fmt(bt.output[0])}`,
+        `${t('Δ (log-ratio margin)')}   ${fmt(delta)}`,
+        `${t('DPO loss')}               ${fmt(r.output[0])}`,
+        `${t('chosen reward')}  β·Δ⁺    ${fmt(r.extras.chosen_rewards[0])}`,
+        `${t('rejected reward')} β·Δ⁻   ${fmt(r.extras.rejected_rewards[0])}`,
+        `${t('reward margin')}          ${fmt(r.extras.reward_margins[0])}`,
+        `${t('reward accuracy')}        ${fmt(r.extras.reward_accuracies[0])}`,
+        `${t('gradient weight')}        ${fmt(weight)}`,
+        `${t('Bradley–Terry loss')}     ${fmt(bt.output[0])}`,
       ].join('\n');
       const theme = ctx.theme();
       await Promise.all([
-        curve([{ type: 'scatter', mode: 'lines', x: GRID, y: grid.output, name: `${s.lossType} loss`, line: { color: theme.palette[0] } }, { type: 'scatter', mode: 'markers', x: [delta], y: [r.output[0]], name: t('now'), marker: { size: 10, color: theme.danger } }], baseLayout(theme, t('loss vs Δ (β = {0})', s.beta), { xaxis: { gridcolor: theme.grid, title: { text: 'Δ' } } })),
+        curve([{ type: 'scatter', mode: 'lines', x: GRID, y: grid.output, name: t('{0} loss', s.lossType), line: { color: theme.palette[0] } }, { type: 'scatter', mode: 'markers', x: [delta], y: [r.output[0]], name: t('now'), marker: { size: 10, color: theme.danger } }], baseLayout(theme, t('loss vs Δ (β = {0})', s.beta), { xaxis: { gridcolor: theme.grid, title: { text: 'Δ' } } })),
         rewards([{ type: 'bar', x: [t('chosen'), t('rejected')], y: [r.extras.chosen_rewards[0], r.extras.rejected_rewards[0]], marker: { color: [theme.palette[2], theme.palette[3]] } }], baseLayout(theme, t('implicit rewards β·(log π − log π_ref)'), { showlegend: false })),
       ]);
     });
     const select = document.createElement('select');
     select.setAttribute('aria-label', t('Loss type'));
-    for (const [v, label] of LOSS_TYPES) select.add(new Option(label, v));
+    for (const [v, label] of LOSS_TYPES) select.add(new Option(label(), v));
     select.value = s.lossType;
     select.addEventListener('change', () => ((s.lossType = select.value), update()));
     ui.controls.append(
