@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { appendSeries, emptyRun, emptySeries, type LogFormat, type Run } from './model';
+import { appendSeries, emptyRun, seriesOf, type LogFormat, type Run } from './model';
 import { readCsv, readJsonLines, readTrainerState } from './text';
 import { readEventRecords } from './tfevents';
 
@@ -95,6 +95,6 @@ export async function loadRuns(target: string): Promise<Run[]> {
 
 /** Appends `source`'s points and skip counts to `target`. */
 export function mergeInto(target: Run, source: Run): void {
-  for (const [tag, series] of Object.entries(source.scalars)) appendSeries((target.scalars[tag] ??= emptySeries()), series);
+  for (const [tag, series] of Object.entries(source.scalars)) appendSeries(seriesOf(target, tag), series);
   for (const [reason, n] of Object.entries(source.skipped)) target.skipped[reason] = (target.skipped[reason] ?? 0) + n;
 }

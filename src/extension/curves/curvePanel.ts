@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { htmlReport } from '../../charts/report';
 import { LIGHT_THEME } from '../../charts/theme';
 import { trainingFigures } from '../../charts/trainingCurves';
-import { appendSeries, emptySeries, type Run, type Series } from '../../logs/model';
+import { appendSeries, emptySeries, seriesOf, type Run, type Series } from '../../logs/model';
 import { isFromLogView, type ToLogView } from '../../protocol/logView';
 import { l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
 
@@ -38,7 +38,7 @@ export class CurvePanel implements vscode.Disposable {
     const shown = this.runs.get(run.name) ?? { ...run, scalars: {} };
     const points: Record<string, Series> = {};
     for (const [tag, all] of Object.entries(run.scalars)) {
-      const have = shown.scalars[tag] ?? (shown.scalars[tag] = emptySeries());
+      const have = seriesOf(shown, tag);
       const from = all.values.length < have.values.length ? 0 : have.values.length;
       if (from === 0 && have.values.length) shown.scalars[tag] = emptySeries();
       if (all.values.length > from) {

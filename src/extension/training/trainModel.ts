@@ -9,8 +9,11 @@ interface Choice extends vscode.QuickPickItem {
   config: (extensionUri: vscode.Uri) => Partial<TrainingConfig>;
 }
 
+let aliceText: string | undefined;
+
+/** The bundled public-domain text, read once (several presets and every panel's preset list use it). */
 function bundledText(extensionUri: vscode.Uri): string {
-  return readFileSync(vscode.Uri.joinPath(extensionUri, 'media', 'text', 'alice.txt').fsPath, 'utf8');
+  return (aliceText ??= readFileSync(vscode.Uri.joinPath(extensionUri, 'media', 'text', 'alice.txt').fsPath, 'utf8'));
 }
 
 /** Batches of 16 sequences of 1 to 16 positions: about as many tokens per step as 128 single examples. */

@@ -1,7 +1,7 @@
 // Runs in the training-log webview (browser): keeps the decoded runs, draws one chart per metric with the
 // shared figure builders, and re-draws on new points or when a control changes (one redraw per frame).
 import type { FromLogView, ToLogView } from '../../protocol/logView';
-import { appendSeries, emptySeries, type Run } from '../../logs/model';
+import { appendSeries, seriesOf, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
 import { DEFAULT_CURVE_OPTIONS, trainingFigures, type CurveOptions } from '../../charts/trainingCurves';
 import { loadTranslations, t } from '../l10n';
@@ -69,7 +69,7 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
     return;
   }
   const run = runs.get(m.run) ?? { name: m.run, format: 'jsonl', scalars: {}, skipped: {} };
-  for (const [tag, series] of Object.entries(m.points)) appendSeries((run.scalars[tag] ??= emptySeries()), series);
+  for (const [tag, series] of Object.entries(m.points)) appendSeries(seriesOf(run, tag), series);
   run.skipped = m.skipped;
   runs.set(m.run, run);
   redraw();

@@ -5,14 +5,13 @@ import type { TensorJson } from '../../protocol/tensor';
 
 export interface OpReply {
   output: number[];
-  shape: number[];
   grad: Record<string, number[]>;
   extras: Record<string, number[]>;
 }
 
 type Option = number | string | boolean | TensorJson;
 
-/** One op of a batch; an input may be `ref(i)`, the output of the batch's i-th op. */
+/** One op of a batch; an input may be `ref(i)` or `ref(i, extra)`, the output or an extra of the batch's i-th op. */
 export interface Request {
   op: string;
   inputs: Record<string, PanelInput>;
@@ -37,7 +36,7 @@ export class EngineBridge {
       this.pending.delete(m.id);
       if (m.error || !m.results) return p.reject(new Error(m.error ?? 'no output'));
       const flat = (ts: Record<string, PanelTensor>) => Object.fromEntries(Object.entries(ts).map(([k, t]) => [k, numbers(t)]));
-      p.resolve(m.results.map((r) => ({ output: numbers(r.output), shape: r.output.shape, grad: flat(r.grad), extras: flat(r.extras) })));
+      p.resolve(m.results.map((r) => ({ output: numbers(r.output), grad: flat(r.grad), extras: flat(r.extras) })));
     });
   }
 
@@ -50,10 +49,6 @@ export class EngineBridge {
       this.pending.set(id, { resolve: measured, reject });
       this.post({ type: 'compute', id, requests: requests.map((r) => ({ op: r.op, inputs: r.inputs, options: r.options ?? {} })) });
     });
-  }
-
-  async compute(op: string, inputs: Record<string, PanelInput>, options: Record<string, Option> = {}): Promise<OpReply> {
-    return (await this.computeAll([{ op, inputs, options }]))[0];
   }
 }
 

@@ -3,7 +3,7 @@
 // loss, clipping, label smoothing, focal γ, seed). Curves arrive in batches and are drawn once per frame, with
 // the log view's figures: TensorBoard smoothing over the faint raw curve, eval dashed, spike markers.
 import { DEFAULT_CURVE_OPTIONS, trainingFigures } from '../../../charts/trainingCurves';
-import { appendSeries, type Run, type Series } from '../../../logs/model';
+import { appendSeries, emptyRun, seriesOf, type Run, type Series } from '../../../logs/model';
 import type { FromPanel, ToPanel, TrainingOverrides, TrainingPreset } from '../../../protocol/panel';
 import type { MetricBatch } from '../../../protocol/training';
 import { t } from '../../l10n';
@@ -27,8 +27,8 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
     title: 'Training',
     receive(m: ToPanel) {
       if (m.type === 'trainingMetrics') {
-        const state = runs.get(m.run) ?? { run: { name: m.run, format: 'jsonl', scalars: {}, skipped: {} }, steps: m.steps, status: '' };
-        for (const [name, column] of Object.entries(m.batch.metrics)) appendSeries((state.run.scalars[name] ??= emptySeriesOf()), asSeries(column));
+        const state = runs.get(m.run) ?? { run: emptyRun(m.run, 'jsonl'), steps: m.steps, status: '' };
+        for (const [name, column] of Object.entries(m.batch.metrics)) appendSeries(seriesOf(state.run, name), asSeries(column));
         state.status = `${t('step {0} of {1}', lastStep(m.batch, state), m.steps)}`;
         runs.set(m.run, state);
       } else if (m.type === 'trainingEnd') {
@@ -158,7 +158,6 @@ function select(ariaLabel: string, values: string[]): HTMLSelectElement {
   return el;
 }
 
-const emptySeriesOf = (): Series => ({ steps: [], wallTimes: [], values: [] });
 const asSeries = (c: { steps: number[]; values: number[] }): Series => ({ steps: c.steps, wallTimes: c.steps.map(() => null), values: c.values });
 const lastStep = (batch: MetricBatch, state: RunState) => batch.steps.at(-1) ?? state.run.scalars.loss?.steps.at(-1) ?? 0;
 
