@@ -1,52 +1,20 @@
 // cross_entropy and nll_loss, as torch.nn.functional defines them (class-index and probability targets).
 import type { Value } from '../graph/graph';
-import { add, div, equal, mul, neg, not, where } from '../graph/math';
-import { gather, logSoftmax, sum } from '../graph/nn';
+import { add, div, mul, neg } from '../graph/math';
+import { logSoftmax, sum } from '../graph/nn';
+import { classIndexRows, weightTotal } from './classIndexLoss';
 import { reshape } from '../graph/shape';
-import { checkClassTarget, checkLabels, checkSameShape, checkWeight, classRows, reduce, reduction, type Reduction } from './common';
+import { checkClassTarget, checkLabels, checkSameShape, checkWeight, classRows, reduce, reduction } from './common';
 import { fail, numberOption, type OpDefinition, type Options } from './op';
 
-interface ClassIndexLoss {
-  logProbs: Value; // [M, C]
-  target: Value; // [M] int64
-  weight?: Value; // [C]
-  ignoreIndex: number;
-  labelSmoothing: number;
-  reduction: Reduction;
-  outShape: readonly number[];
-}
-
-/** The class-index loss of log-probabilities [M, C] for `target` (any shape with M elements) and options. */
-function classIndexFromOptions(logProbs: Value, target: Value, weight: Value | undefined, options: Options, labelSmoothing: number): Value {
-  return classIndexLoss({
-    logProbs,
-    target: reshape(target, [logProbs.shape[0]]),
-    weight,
-    ignoreIndex: numberOption(options, 'ignore_index'),
-    labelSmoothing,
-    reduction: reduction(options),
-    outShape: target.shape,
-  });
-}
-
-/** −w[y]·lp[y] (plus the smoothing term) per row; 'mean' divides by Σ w[y] over non-ignored rows. */
-function classIndexLoss(a: ClassIndexLoss): Value {
-  const [M, C] = a.logProbs.shape;
-  const g = a.logProbs.graph;
-  const valid = not(equal(a.target, g.scalar(a.ignoreIndex, 'int64')));
-  const safeTarget = where(valid, a.target, g.scalar(0, 'int64'));
-  const picked = reshape(gather(a.logProbs, reshape(safeTarget, [M, 1]), 1), [M]);
-  const zero = g.scalar(0, a.logProbs.dtype);
-  const rowWeight = where(valid, a.weight ? gather(a.weight, safeTarget, 0) : g.scalar(1, a.logProbs.dtype), zero);
-  let loss = neg(mul(picked, rowWeight));
-  if (a.labelSmoothing > 0) {
-    const weighted = a.weight ? mul(a.logProbs, reshape(a.weight, [1, C])) : a.logProbs;
-    const smooth = where(valid, neg(sum(weighted, [1])), zero);
-    loss = add(mul(loss, 1 - a.labelSmoothing), mul(smooth, a.labelSmoothing / C));
-  }
-  if (a.reduction === 'none') return reshape(loss, a.outShape);
-  if (a.reduction === 'sum') return sum(loss);
-  return div(sum(loss), sum(rowWeight));
+/** The class-index loss of scores [M, C] for `target` (any shape with M elements), reduced as asked. */
+function classIndexLoss(scores: { logits: Value } | { logProbs: Value }, target: Value, weight: Value | undefined, options: Options, labelSmoothing: number): Value {
+  const x = 'logits' in scores ? scores.logits : scores.logProbs;
+  const rows = classIndexRows(scores, reshape(target, [x.shape[0]]), { ignoreIndex: numberOption(options, 'ignore_index'), weight, labelSmoothing });
+  const how = reduction(options);
+  if (how === 'none') return reshape(rows.loss, target.shape);
+  if (how === 'sum') return sum(rows.loss);
+  return div(sum(rows.loss), weightTotal(rows, rows.loss));
 }
 
 function smoothing(options: Options): number {
@@ -76,8 +44,8 @@ export const crossEntropy: OpDefinition = {
     const eps = smoothing(options);
     const how = reduction(options);
     const batched = input.shape.length === 1 ? reshape(input, [1, input.shape[0]]) : input;
-    const logProbs = classRows(logSoftmax(batched, 1));
     if (target.isFloat) {
+      const logProbs = classRows(logSoftmax(batched, 1));
       const C = logProbs.shape[1];
       const soft = classRows(input.shape.length === 1 ? reshape(target, [1, C]) : target);
       const smoothed = eps > 0 ? add(mul(soft, 1 - eps), eps / C) : soft;
@@ -86,7 +54,7 @@ export const crossEntropy: OpDefinition = {
       const outShape = input.shape.length === 1 ? [] : [input.shape[0], ...input.shape.slice(2)];
       return { output: how === 'none' ? reshape(rows, outShape) : reduce(rows, how) };
     }
-    return { output: classIndexFromOptions(logProbs, target, weight, options, eps) };
+    return { output: classIndexLoss({ logits: classRows(batched) }, target, weight, options, eps) };
   },
 };
 
@@ -103,7 +71,7 @@ export const nllLoss: OpDefinition = {
   },
   build(_g, { input, target, weight }, options) {
     const batched = input.shape.length === 1 ? reshape(input, [1, input.shape[0]]) : input;
-    return { output: classIndexFromOptions(classRows(batched), target, weight, options, 0) };
+    return { output: classIndexLoss({ logProbs: classRows(batched) }, target, weight, options, 0) };
   },
 };
 

@@ -1,8 +1,8 @@
 // sigmoid_focal_loss (torchvision) and multiclass focal_loss: −α_y·(1 − p_y)^γ·log p_y (p_y not detached).
 import type { Value } from '../graph/graph';
-import { add, div, equal, exp, mul, neg, not, pow, sigmoid, softplus, sub, where } from '../graph/math';
-import { gather, logSoftmax, sum } from '../graph/nn';
-import { cast, reshape } from '../graph/shape';
+import { add, div, mul, pow, sigmoid, softplus, sub } from '../graph/math';
+import { sum } from '../graph/nn';
+import { classIndexRows, countedTotal } from './classIndexLoss';
 import { checkClassTarget, checkLabels, checkSameShape, checkWeight, reduce, reduction } from './common';
 import { fail, numberOption, type OpDefinition } from './op';
 
@@ -46,18 +46,14 @@ export const focalLoss: OpDefinition = {
     checkLabels(target, C, numberOption(options, 'ignore_index'));
     if (numberOption(options, 'gamma') < 0) fail(`focal_loss(): gamma must be ≥ 0, got ${options.gamma}`);
   },
-  build(g, { input, target, alpha }, options) {
-    const [N] = input.shape;
-    // Ignored rows read class 0 and are then masked out: loss 0, gradient 0, not counted by 'mean'.
-    const isValid = not(equal(target, g.scalar(numberOption(options, 'ignore_index'), 'int64')));
-    const safe = where(isValid, target, g.scalar(0, 'int64'));
-    const valid = cast(isValid, input.dtype);
-    const logPy = reshape(gather(logSoftmax(input, 1), reshape(safe, [N, 1]), 1), [N]);
-    const factor = modulating(sub(1, exp(logPy)), numberOption(options, 'gamma'));
-    let loss = mul(neg(factor ? mul(factor, logPy) : logPy), valid);
-    if (alpha) loss = mul(loss, gather(alpha, safe, 0));
+  build(_g, { input, target, alpha }, options) {
+    const rows = classIndexRows({ logits: input }, target, {
+      ignoreIndex: numberOption(options, 'ignore_index'),
+      weight: alpha,
+      focalGamma: numberOption(options, 'gamma'),
+    });
     const how = reduction(options);
-    // 'mean' over counted rows: NaN when every row is ignored, as cross_entropy.
-    return { output: how === 'mean' ? div(sum(loss), sum(valid)) : how === 'sum' ? sum(loss) : loss };
+    // 'mean' over counted rows (α does not weigh the denominator): NaN when every row is ignored, as cross_entropy.
+    return { output: how === 'mean' ? div(sum(rows.loss), countedTotal(rows, rows.loss)) : how === 'sum' ? sum(rows.loss) : rows.loss };
   },
 };

@@ -3,20 +3,17 @@
 import type { Tensor } from '../../protocol/tensor';
 import type { Value } from '../graph/graph';
 import { cast, reshape, slice } from '../graph/shape';
-import { div, equal, exp, greater, maximum, mul, neg, not, where } from '../graph/math';
-import { gather, logSoftmax, sum } from '../graph/nn';
+import { div, equal, exp, greater, maximum, mul, not, where } from '../graph/math';
+import { sum } from '../graph/nn';
+import { classIndexRows } from './classIndexLoss';
 import { checkLabels } from './common';
 import { fail, numberOption, oneOf, shapeText, type OpDefinition, type Options } from './op';
 
-/** −log p(target) per token and the float mask of counted tokens; logits [B, T, V], target [B, T]. */
+/** −log p(target) per token and the float mask of counted tokens, both [B, T]; logits [B, T, V], target [B, T]. */
 function tokenNll(logits: Value, target: Value, ignoreIndex: number): { nll: Value; valid: Value } {
-  const g = logits.graph;
-  const isValid = not(equal(target, g.scalar(ignoreIndex, 'int64')));
-  const safe = where(isValid, target, g.scalar(0, 'int64'));
-  const lp = logSoftmax(logits, -1);
-  const picked = reshape(gather(lp, reshape(safe, [...safe.shape, 1]), -1), safe.shape);
-  const valid = cast(isValid, logits.dtype);
-  return { nll: mul(neg(picked), valid), valid };
+  const [B, T, V] = logits.shape;
+  const rows = classIndexRows({ logits: reshape(logits, [B * T, V]) }, reshape(target, [B * T]), { ignoreIndex });
+  return { nll: reshape(rows.nll, [B, T]), valid: reshape(rows.counted!, [B, T]) };
 }
 
 function checkTokens(op: string, logits: [string, Tensor], target: [string, Tensor], options: Options): void {

@@ -6,9 +6,9 @@ import * as ort from 'onnxruntime-node';
 import type { OpResult } from '../../protocol/engine';
 import type { Tensor } from '../../protocol/tensor';
 import { Graph } from '../graph/graph';
-import { mul, sub } from '../graph/math';
-import { gather, logSumExp, softmax, scatterAdd } from '../graph/nn';
-import { detach, reshape } from '../graph/shape';
+import { div, mul } from '../graph/math';
+import { sum } from '../graph/nn';
+import { classIndexRows, rowWeights } from '../ops/classIndexLoss';
 import { reduction } from '../ops/common';
 import { numberOption, type Options } from '../ops/op';
 import { sessionFor } from '../runtime/sessions';
@@ -30,55 +30,52 @@ export function canUseRowPlan(op: string, tensors: Record<string, Tensor>, optio
   );
 }
 
-/** Per-row gradient scale and the value each row adds to the output (a small graph over [N]). */
-async function rowScales(target: Tensor, weight: Tensor | undefined, ignoreIndex: number, how: string): Promise<Float32Array> {
+/** Per-row gradient scale: the row's weight w[y]·counted, divided by their sum for 'mean' (a small graph over [N]). */
+async function rowScales(target: Tensor, weight: Tensor | undefined, ignoreIndex: number, how: string): Promise<{ scale: Float32Array; target: BigInt64Array }> {
   const N = target.shape[0];
   const signature = JSON.stringify(['cross_entropy.rowScales', N, weight?.shape, ignoreIndex, how]);
   const session = await sessionFor(signature, () => {
     const g = new Graph();
     const t = g.input('target', 'int64', [N]);
-    const valid = g.node({ opType: 'Not', inputs: [g.node({ opType: 'Equal', inputs: [t, g.scalar(ignoreIndex, 'int64')], dtype: 'bool', shape: [N] })], dtype: 'bool', shape: [N] });
-    const zero = g.scalar(0, 'float32');
-    const safe = g.node({ opType: 'Where', inputs: [valid, t, g.scalar(0, 'int64')], dtype: 'int64', shape: [N] });
-    const w = weight ? gather(g.input('weight', 'float32', weight.shape), safe, 0) : g.scalar(1, 'float32');
-    const scale = g.node({ opType: 'Where', inputs: [valid, w, zero], dtype: 'float32', shape: [N] });
-    const total = g.node({ opType: 'ReduceSum', inputs: [scale, g.ints([0])], attributes: { keepdims: { kind: 'int', value: 1 } }, dtype: 'float32', shape: [1] });
-    g.output('scale', how === 'mean' ? g.node({ opType: 'Div', inputs: [scale, total], dtype: 'float32', shape: [N] }) : scale);
+    const rows = rowWeights(t, { ignoreIndex, weight: weight && g.input('weight', 'float32', weight.shape) });
+    const scale = rows.weight!;
+    g.output('scale', how === 'mean' ? div(scale, sum(scale)) : scale);
+    g.output('safeTarget', rows.target);
     return g.toGraphDef('cross_entropy.rowScales');
   });
   const feeds: Record<string, ort.Tensor> = { target: new ort.Tensor('int64', target.data, target.shape) };
   if (weight) feeds.weight = new ort.Tensor('float32', weight.data, weight.shape);
-  return (await session.run(feeds)).scale.data as Float32Array;
+  const out = await session.run(feeds);
+  return { scale: out.scale.data as Float32Array, target: out.safeTarget.data as BigInt64Array };
 }
 
-/** The chunk graph: loss rows scale·(lse − x_y), gradient rows, and each row's max |x| (to flag NaN/Inf). */
+/**
+ * The chunk graph: loss rows scale·(−log p_y) (targets already safe, scale 0 on ignored rows), their gradient
+ * rows, and each row's Σx, which is NaN or ±Inf exactly when the row holds a NaN or an infinity (or its sum
+ * overflows float32, which needs logits beyond 1e33).
+ */
 function chunkSession(rows: number, C: number, wantGrad: boolean) {
   return sessionFor(JSON.stringify(['cross_entropy.rows', rows, C, wantGrad]), () => {
     const g = new Graph();
     const x = g.input('x', 'float32', [rows, C]);
-    const y = g.input('y', 'int64', [rows, 1]);
-    const scale = g.input('scale', 'float32', [rows, 1]);
-    const nll = sub(logSumExp(x, 1, true), gather(x, y, 1));
-    g.output('loss', reshape(mul(nll, scale), [rows]));
-    g.output('maxAbs', g.node({ opType: 'ReduceMax', inputs: [g.node({ opType: 'Abs', inputs: [x], dtype: 'float32', shape: [rows, C] }), g.ints([1])], attributes: { keepdims: { kind: 'int', value: 0 } }, dtype: 'float32', shape: [rows] }));
-    if (wantGrad) {
-      const s = detach(scale);
-      g.output('grad', scatterAdd(mul(softmax(x, 1), s), y, g.node({ opType: 'Neg', inputs: [s], dtype: 'float32', shape: [rows, 1] }), 1));
-    }
+    const y = g.input('y', 'int64', [rows]);
+    const scale = g.input('scale', 'float32', [rows]);
+    const { nll } = classIndexRows({ logits: x }, y);
+    g.output('loss', mul(nll, scale));
+    g.output('rowSum', sum(x, [1]));
+    if (wantGrad) g.output('grad', g.gradients(nll, [x], scale)[0]);
     return g.toGraphDef('cross_entropy.rows');
   });
 }
-
 
 export async function crossEntropyByRows(tensors: Record<string, Tensor>, options: Options, wantGrad: boolean): Promise<OpResult> {
   const { input, target, weight } = tensors;
   const [N, C] = input.shape;
   const how = reduction(options);
-  const safeTarget = BigInt64Array.from(target.data as BigInt64Array, (v) => (v === BigInt(numberOption(options, 'ignore_index')) ? 0n : v));
-  const scales = await rowScales(target, weight, numberOption(options, 'ignore_index'), how);
+  const { scale: scales, target: safeTarget } = await rowScales(target, weight, numberOption(options, 'ignore_index'), how);
   const x = input.data as Float32Array;
   const loss = new Float32Array(N);
-  const maxAbs = new Float32Array(N);
+  const rowSum = new Float32Array(N);
   const grad = wantGrad ? new Float32Array(N * C) : undefined;
   const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / C));
   for (let start = 0; start < N; start += chunk) {
@@ -86,18 +83,18 @@ export async function crossEntropyByRows(tensors: Record<string, Tensor>, option
     const session = await chunkSession(rows, C, wantGrad);
     const feeds = {
       x: new ort.Tensor('float32', x.subarray(start * C, (start + rows) * C), [rows, C]),
-      y: new ort.Tensor('int64', safeTarget.subarray(start, start + rows), [rows, 1]),
-      scale: new ort.Tensor('float32', scales.subarray(start, start + rows), [rows, 1]),
+      y: new ort.Tensor('int64', safeTarget.subarray(start, start + rows), [rows]),
+      scale: new ort.Tensor('float32', scales.subarray(start, start + rows), [rows]),
     };
     const fetches: Record<string, ort.Tensor> = {
       loss: new ort.Tensor('float32', loss.subarray(start, start + rows), [rows]),
-      maxAbs: new ort.Tensor('float32', maxAbs.subarray(start, start + rows), [rows]),
+      rowSum: new ort.Tensor('float32', rowSum.subarray(start, start + rows), [rows]),
     };
     if (grad) fetches.grad = new ort.Tensor('float32', grad.subarray(start * C, (start + rows) * C), [rows, C]);
     await session.run(feeds, fetches);
   }
   const output = how === 'none' ? { dtype: 'float32' as const, shape: [N], data: loss } : await total(loss);
-  const nonFinite = maxAbs.every(Number.isFinite) ? [] : ['input'];
+  const nonFinite = rowSum.every(Number.isFinite) ? [] : ['input'];
   const others = weight ? nonFiniteNames({ weight }) : [];
   return {
     output,

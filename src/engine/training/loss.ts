@@ -2,9 +2,10 @@
 // positions labelled ignore_index left out, reduced per token or per sequence, and the counts the metrics need.
 import type { Reduction } from '../../protocol/training';
 import type { Graph, Value } from '../graph/graph';
-import { add, div, equal, exp, greater, less, mul, neg, not, pow, sub, where } from '../graph/math';
-import { gather, logSoftmax, scatterAdd, sum } from '../graph/nn';
+import { div, greater, less, mul, where } from '../graph/math';
+import { gather, sum } from '../graph/nn';
 import { cast, reshape } from '../graph/shape';
+import { classIndexRows, countedTotal, weightTotal } from '../ops/classIndexLoss';
 
 /** Labels equal to this are not counted (PyTorch's default ignore_index). */
 export const IGNORE_INDEX = -100;
@@ -42,48 +43,26 @@ export interface Objective {
 export function objective(g: Graph, logits: Value, y: Value, spec: LossSpec, masked: boolean, denominator?: Value): Objective {
   const [N, C] = logits.shape;
   const [B, T] = y.shape.length === 2 ? y.shape : [y.shape[0], 1];
-  const flat = reshape(y, [N]);
-  const isCounted = masked ? not(equal(flat, IGNORE_INDEX)) : undefined;
-  const counted = isCounted && cast(isCounted, 'float32');
-  const target = isCounted ? where(isCounted, flat, 0) : flat; // any valid class: its loss is multiplied by 0
-  const lp = logSoftmax(logits, 1);
-  const lpY = reshape(gather(lp, reshape(target, [N, 1]), 1), [N]);
-  const keep = (v: Value) => (counted ? mul(v, counted) : v);
-  let rows = negLogLikelihood(logits, lp, lpY, target);
-  if (spec.focalGamma > 0) rows = mul(rows, pow(sub(1, exp(lpY)), spec.focalGamma));
-  const w = spec.classWeights ? g.constant(Float32Array.from(spec.classWeights), 'float32', [C]) : undefined;
-  const rowWeight = w ? gather(w, target, 0) : undefined;
-  if (rowWeight) rows = mul(rows, rowWeight);
-  if (spec.labelSmoothing > 0) {
-    const smooth = neg(sum(w ? mul(lp, reshape(w, [1, C])) : lp, [1]));
-    rows = add(mul(rows, 1 - spec.labelSmoothing), mul(smooth, spec.labelSmoothing / C));
-  }
-  rows = keep(rows);
-  const omega = rowWeight ? keep(rowWeight) : counted;
+  const rows = classIndexRows({ logits }, reshape(y, [N]), {
+    ignoreIndex: masked ? IGNORE_INDEX : undefined,
+    weight: spec.classWeights ? g.constant(Float32Array.from(spec.classWeights), 'float32', [C]) : undefined,
+    labelSmoothing: spec.labelSmoothing,
+    focalGamma: spec.focalGamma,
+  });
+  const { counted, weight: omega, target } = rows;
   let loss: Value;
   if (spec.reduction === 'sequence') {
     const perSequence = omega ? sum(reshape(omega, [B, T]), [1]) : g.scalar(T, 'float32');
     const hasTokens = counted ? greater(sum(reshape(counted, [B, T]), [1]), 0) : undefined;
-    const means = div(sum(reshape(rows, [B, T]), [1]), where(greater(perSequence, 0), perSequence, 1));
+    const means = div(sum(reshape(rows.loss, [B, T]), [1]), where(greater(perSequence, 0), perSequence, 1));
     loss = div(sum(means), denominator ?? (hasTokens ? sum(cast(hasTokens, 'float32')) : g.scalar(B, 'float32')));
   } else {
-    loss = div(sum(rows), denominator ?? (omega ? sum(omega) : g.scalar(N, 'float32')));
+    loss = div(sum(rows.loss), denominator ?? weightTotal(rows, rows.loss));
   }
   const rank = sum(cast(greater(logits, gather(logits, reshape(target, [N, 1]), 1)), 'float32'), [1]);
+  const keep = (v: Value) => (counted ? mul(v, counted) : v);
   const hit = (k: number) => sum(keep(cast(less(rank, k), 'float32')));
-  return { loss, nll: sum(keep(neg(lpY))), tokens: counted ? sum(counted) : g.scalar(N, 'float32'), top1: hit(1), top5: hit(5) };
-}
-
-/**
- * −log softmax(logits)[target] per row, with its gradient written out: (softmax − one-hot)·g, three ops over
- * [N, C] (exp, scale, scatter) where the chain rule through log_softmax and gather takes five.
- */
-function negLogLikelihood(logits: Value, lp: Value, lpY: Value, target: Value): Value {
-  const [N] = logits.shape;
-  return logits.graph.withGradient(neg(lpY), [logits], (g) => {
-    const column = reshape(g, [N, 1]);
-    return [scatterAdd(mul(exp(lp), column), reshape(target, [N, 1]), neg(column), 1)];
-  });
+  return { loss, nll: sum(rows.nll), tokens: countedTotal(rows, rows.loss), top1: hit(1), top5: hit(5) };
 }
 
 /**
