@@ -90,6 +90,14 @@ export function tanh(x: Value): Value {
   return unary('Tanh', x, (g, y) => mul(g, sub(1, mul(y, y))));
 }
 
+export function sin(x: Value): Value {
+  return unary('Sin', x, (g) => mul(g, cos(x)));
+}
+
+export function cos(x: Value): Value {
+  return unary('Cos', x, (g) => neg(mul(g, sin(x))));
+}
+
 /** x ** p for a constant exponent p. */
 export function pow(x: Value, p: number): Value {
   if (p === 1) return x;
@@ -120,6 +128,35 @@ export function negLogSigmoid(z: Value): Value {
   return softplus(neg(z));
 }
 
+/** x ** y elementwise for a tensor exponent; d/dx = y·x^(y−1), d/dy = x^y·log x. */
+export function powTensor(x: Value, y: Value): Value {
+  const out: Value = binary('Pow', x, y, (g) => [mul(g, mul(y, powTensor(x, sub(y, 1)))), mul(g, mul(out, log(x)))]);
+  return out;
+}
+
+/** min(max(x, lo), hi) (torch.clamp); the gradient passes where lo ≤ x ≤ hi, as in PyTorch. */
+export function clamp(x: Value, lo?: number, hi?: number): Value {
+  const g = x.graph;
+  const unbounded = x.isFloat ? Infinity : Number.MAX_SAFE_INTEGER;
+  return g.node({
+    opType: 'Clip',
+    inputs: [x, g.scalar(lo ?? -unbounded, x.dtype), g.scalar(hi ?? unbounded, x.dtype)],
+    dtype: x.dtype,
+    shape: x.shape,
+    backward: (grad) => {
+      let inside: Value | undefined;
+      if (lo !== undefined) inside = not(less(x, lo));
+      if (hi !== undefined) inside = inside ? and(inside, not(greater(x, hi))) : not(greater(x, hi));
+      return [inside ? where(inside, grad, g.scalar(0, grad.dtype)) : grad];
+    },
+  });
+}
+
+/** The Gauss error function; d/dx = 2/√π · exp(−x²). */
+export function erf(x: Value): Value {
+  return unary('Erf', x, (g) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
+}
+
 function compare(opType: string, x: Operand, y: Operand): Value {
   const [a, b] = operands(x, y);
   return a.graph.node({ opType, inputs: [a, b], dtype: 'bool', shape: broadcastShapes(a.shape, b.shape) });
@@ -128,6 +165,8 @@ function compare(opType: string, x: Operand, y: Operand): Value {
 export const equal = (a: Operand, b: Operand): Value => compare('Equal', a, b);
 export const greater = (a: Operand, b: Operand): Value => compare('Greater', a, b);
 export const less = (a: Operand, b: Operand): Value => compare('Less', a, b);
+export const lessOrEqual = (a: Operand, b: Operand): Value => compare('LessOrEqual', a, b);
+export const greaterOrEqual = (a: Operand, b: Operand): Value => compare('GreaterOrEqual', a, b);
 
 export function not(x: Value): Value {
   return x.graph.node({ opType: 'Not', inputs: [x], dtype: 'bool', shape: x.shape });
@@ -135,6 +174,14 @@ export function not(x: Value): Value {
 
 export function and(a: Value, b: Value): Value {
   return a.graph.node({ opType: 'And', inputs: [a, b], dtype: 'bool', shape: broadcastShapes(a.shape, b.shape) });
+}
+
+export function or(a: Value, b: Value): Value {
+  return a.graph.node({ opType: 'Or', inputs: [a, b], dtype: 'bool', shape: broadcastShapes(a.shape, b.shape) });
+}
+
+export function xor(a: Value, b: Value): Value {
+  return a.graph.node({ opType: 'Xor', inputs: [a, b], dtype: 'bool', shape: broadcastShapes(a.shape, b.shape) });
 }
 
 /** cond ? a : b, elementwise with broadcasting; the gradient goes to the chosen side. */

@@ -143,3 +143,28 @@ export function cast(x: Value, to: ElemType): Value {
 export function detach(x: Value): Value {
   return x.graph.node({ opType: 'Identity', inputs: [x], dtype: x.dtype, shape: x.shape });
 }
+
+/** Constant padding; `pads` in ONNX order [begin of each axis…, end of each axis…], negative crops. */
+export function pad(x: Value, pads: readonly number[], value = 0): Value {
+  const n = x.shape.length;
+  const shape = x.shape.map((d, i) => d + pads[i] + pads[n + i]);
+  return x.graph.node({
+    opType: 'Pad',
+    inputs: [x, x.graph.ints(pads), x.graph.scalar(value, x.dtype)],
+    dtype: x.dtype,
+    shape,
+    backward: (g) => [pad(g, pads.map((p) => -p))],
+  });
+}
+
+/** Upper (torch.triu) or lower (torch.tril) triangle of the last two axes from diagonal k; the rest zeros. */
+export function trilu(x: Value, upper: boolean, k: number): Value {
+  return x.graph.node({
+    opType: 'Trilu',
+    inputs: [x, x.graph.constant(BigInt64Array.of(BigInt(k)), 'int64', [])],
+    attributes: { upper: { kind: 'int', value: upper ? 1 : 0 } },
+    dtype: x.dtype,
+    shape: x.shape,
+    backward: (g) => [trilu(g, upper, k)],
+  });
+}

@@ -1,0 +1,112 @@
+// SyncEngine: runs ONNX models synchronously from the calling thread. ONNX Runtime's node `session.run` is
+// asynchronous, so the sessions live on a worker thread of their own (worker.ts, bundled as
+// dist/tensor-worker.js); every call here posts one request on a MessagePort and blocks the caller with
+// Atomics.wait until the worker signals its reply, which is then taken with receiveMessageOnPort.
+//
+// Interface (all the notebook kernel needs):
+//   const engine = new SyncEngine({ workerPath });          // starts the ORT thread lazily, on the first run
+//   engine.run({ key, model?, feeds, keep, fetch })          // → { outputs } (see RunRequest in protocol)
+//   engine.read(ids)                                         // → WireTensor[] of stored buffers
+//   engine.free(id)                                          // queued; sent with the next request
+//   engine.dispose()
+// Stored tensors are the engine's device memory: outputs named in `keep` stay on the ORT thread under the
+// caller's ids and can be fed to later runs by id.
+//
+// Blocking: the caller's thread is parked in Atomics.wait while a model runs (a notebook kernel worker, a CLI,
+// a plain node test — never VS Code's extension host). Terminating the caller's worker (Interrupt, Restart
+// Kernel) ends the wait at once, and the ORT thread, a nested worker, is terminated with it. `waitSliceMs`
+// bounds each wait; `onWait` is called between slices (e.g. to check an interrupt flag and throw). The ORT
+// thread answers every request, failures included; if it dies (its uncaught-error hook sets the signal to 2)
+// the wait ends with an EngineFailure and the next request starts a new thread.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { FromTensorEngine, ReadRequest, RunRequest, TensorEngineWorkerData, WireTensor } from '../../protocol/tensorEngine';
+
+export interface SyncEngineOptions {
+  /** The bundled ORT thread script; defaults to tensor-worker.js beside this bundle. */
+  workerPath?: string;
+  waitSliceMs?: number;
+  onWait?: () => void;
+}
+
+/** A failure inside the engine (not the user's op): the ORT thread's message, or that it stopped. */
+export class EngineFailure extends Error {}
+
+export class SyncEngine {
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  private flag = new Int32Array(new SharedArrayBuffer(4));
+  private pendingFree: number[] = [];
+  private readonly workerPath: string;
+
+  constructor(private readonly options: SyncEngineOptions = {}) {
+    this.workerPath = options.workerPath ?? path.join(__dirname, 'tensor-worker.js');
+  }
+
+  /** Runs a model; throws EngineFailure with `missingModel` set when the key must be sent again with its model. */
+  run(request: Omit<RunRequest, 'type' | 'free'>): Record<string, WireTensor> {
+    const reply = this.call({ type: 'run', ...request, free: this.takeFree() });
+    if (!reply.ok) {
+      const failure = new EngineFailure(reply.message);
+      (failure as EngineFailure & { missingModel?: boolean }).missingModel = reply.missingModel;
+      throw failure;
+    }
+    return reply.outputs;
+  }
+
+  read(ids: number[]): WireTensor[] {
+    const reply = this.call({ type: 'read', ids, free: this.takeFree() });
+    if (!reply.ok) throw new EngineFailure(reply.message);
+    return reply.tensors;
+  }
+
+  /** Releases a stored buffer (with the next request). */
+  free(id: number): void {
+    this.pendingFree.push(id);
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.port?.close();
+    this.port = undefined;
+  }
+
+  private takeFree(): number[] {
+    const ids = this.pendingFree;
+    this.pendingFree = [];
+    return ids;
+  }
+
+  private call(request: RunRequest | ReadRequest): FromTensorEngine {
+    const port = this.ensure();
+    Atomics.store(this.flag, 0, 0);
+    port.postMessage(request);
+    const slice = this.options.waitSliceMs ?? 1000;
+    for (;;) {
+      const state = Atomics.wait(this.flag, 0, 0, slice);
+      const message = receiveMessageOnPort(port);
+      if (message) return message.message as FromTensorEngine;
+      if (Atomics.load(this.flag, 0) === 2) {
+        this.dispose();
+        throw new EngineFailure('The tensor engine stopped before answering; the next computation starts it again.');
+      }
+      if (state === 'timed-out') this.options.onWait?.();
+    }
+  }
+
+  private ensure(): MessagePort {
+    if (this.worker && this.port) return this.port;
+    if (!existsSync(this.workerPath)) throw new EngineFailure(`${this.workerPath} is missing: run \`npm run build\` first`);
+    this.flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const signal = this.flag.buffer as SharedArrayBuffer;
+    const data: TensorEngineWorkerData = { port: port2, signal };
+    const worker = new Worker(this.workerPath, { workerData: data, transferList: [port2] });
+    worker.unref();
+    this.worker = worker;
+    this.port = port1;
+    return port1;
+  }
+}

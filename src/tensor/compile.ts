@@ -1,0 +1,233 @@
+// Realizing lazy tensors: the recorded nodes a read needs are traced into one ONNX graph through the engine's
+// graph builder (src/engine/graph), whose tape also gives the gradients of backward(). Graphs are cached by
+// structure (ops, attributes, input dtypes and shapes — never values), so a loop of identical steps compiles
+// once and then only feeds new inputs.
+import { Graph, type Value } from '../engine/graph/graph';
+import { add } from '../engine/graph/math';
+import { detach } from '../engine/graph/shape';
+import { encodeModel } from '../engine/onnx/model';
+import { memoryBudget } from '../engine/tensors';
+import type { Feed, WireTensor } from '../protocol/tensorEngine';
+import { EngineFailure, type SyncEngine } from './backend/syncEngine';
+import { ITEM_SIZE } from './dtype';
+import { Node } from './node';
+import { emit } from './primitives';
+import { engine, storageId } from './runtime';
+
+/** What a leaf requiring grad hands its gradient to (a Tensor). */
+export interface GradOwner {
+  grad: unknown;
+  gradNode(): Node | undefined;
+  setGradNode(node: Node): void;
+}
+
+class Trace {
+  readonly order: Node[] = [];
+  readonly index = new Map<Node, number>();
+  readonly parts: string[];
+  readonly inputs: Node[] = [];
+  readonly pending: Node[] = [];
+
+  constructor(private readonly grad: boolean) {
+    this.parts = [grad ? 'bwd' : 'fwd'];
+  }
+
+  isInput(n: Node): boolean {
+    if (n.isLeaf) return !n.pending;
+    return n.storage !== undefined && !(this.grad && n.requiresGrad);
+  }
+
+  private children(n: Node): readonly Node[] {
+    if (this.isInput(n)) return [];
+    return n.isLeaf ? [n.pending!] : n.inputs;
+  }
+
+  /** Adds `root` and everything it needs (post-order, iteratively: chains may be long); returns its index. */
+  visit(root: Node): number {
+    const stack: [Node, number][] = [[root, 0]];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const n = top[0];
+      if (this.index.has(n)) {
+        stack.pop();
+        continue;
+      }
+      const kids = this.children(n);
+      if (top[1] < kids.length) {
+        const kid = kids[top[1]++];
+        if (!this.index.has(kid)) stack.push([kid, 0]);
+        continue;
+      }
+      stack.pop();
+      this.add(n, kids);
+    }
+    return this.index.get(root)!;
+  }
+
+  private add(n: Node, kids: readonly Node[]): void {
+    this.index.set(n, this.order.length);
+    this.order.push(n);
+    const g = this.grad && n.isLeaf && n.requiresGrad ? 'g' : '';
+    if (this.isInput(n)) {
+      this.inputs.push(n);
+      this.parts.push(`i${n.dtype}[${n.shape}]${g}`);
+    } else if (n.isLeaf) {
+      this.pending.push(n);
+      this.parts.push(`p${this.index.get(kids[0])}${g}`);
+    } else {
+      this.parts.push(`${n.op}${n.attrsKey}(${kids.map((c) => this.index.get(c)).join(',')})`);
+    }
+  }
+
+  /** Bytes the run may hold at once: forward values die after their last use; with gradients all are kept. */
+  peakBytes(): number {
+    const bytes = (n: Node) => n.numel * ITEM_SIZE[n.dtype];
+    if (this.grad) return 3 * this.order.reduce((s, n) => s + bytes(n), 0);
+    const lastUse = new Map<Node, number>();
+    this.order.forEach((n, k) => (n.isLeaf ? (n.pending ? [n.pending] : []) : n.inputs).forEach((i) => lastUse.set(i, k)));
+    let live = 0;
+    let peak = 0;
+    this.order.forEach((n, k) => {
+      live += bytes(n);
+      peak = Math.max(peak, live);
+      for (const i of n.isLeaf ? [] : n.inputs) if (lastUse.get(i) === k && !this.isInput(i)) live -= bytes(i);
+    });
+    return peak;
+  }
+}
+
+interface GradSpec {
+  root: number;
+  seed?: number;
+  /** Leaves receiving gradients, and the index of each one's current .grad (to add to), or −1. */
+  wrt: number[];
+  old: number[];
+}
+
+interface Plan {
+  model: Uint8Array;
+  sentTo?: SyncEngine;
+}
+
+const MAX_PLANS = 512;
+const plans = new Map<string, Plan>();
+
+function build(t: Trace, roots: number[], grad: GradSpec | undefined): Uint8Array {
+  const g = new Graph();
+  const values: Value[] = [];
+  let inputCount = 0;
+  t.order.forEach((n, k) => {
+    if (t.isInput(n)) values[k] = g.input(`in${inputCount++}`, n.dtype, n.shape);
+    else if (n.isLeaf) values[k] = detach(values[t.index.get(n.pending!)!]);
+    else values[k] = emit(g, n.op, n.inputs.map((i) => values[t.index.get(i)!]), n.attrs);
+  });
+  roots.forEach((k, j) => g.output(`out${j}`, values[k]));
+  t.pending.forEach((n, j) => g.output(`pend${j}`, values[t.index.get(n)!]));
+  if (grad) {
+    const grads = g.gradients(values[grad.root], grad.wrt.map((k) => values[k]), grad.seed === undefined ? undefined : values[grad.seed]);
+    grads.forEach((d, j) => g.output(`grad${j}`, grad.old[j] >= 0 ? add(values[grad.old[j]], d) : d));
+  }
+  return encodeModel(g.toGraphDef('tensors'));
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+function run(t: Trace, roots: number[], fetch: boolean[], grad?: GradSpec): Record<string, WireTensor> & { ids: Record<string, number> } {
+  const key = t.parts.join(';') + `|${roots}|${grad ? `${grad.root},${grad.seed},${grad.wrt},${grad.old}` : ''}`;
+  let plan = plans.get(key);
+  if (plan) {
+    plans.delete(key);
+  } else {
+    const need = t.peakBytes();
+    if (need > memoryBudget()) {
+      const biggest = t.order.reduce((a, b) => (b.numel > a.numel ? b : a));
+      throw new RangeError(`this computation needs about ${sizeText(need)} (its largest tensor has shape [${biggest.shape.join(', ')}]), more than the ${sizeText(memoryBudget())} the engine may use`);
+    }
+    plan = { model: build(t, roots, grad) };
+  }
+  plans.set(key, plan);
+  if (plans.size > MAX_PLANS) plans.delete(plans.keys().next().value as string);
+
+  const feeds: Record<string, Feed> = {};
+  const uploaded: [Node, number][] = [];
+  t.inputs.forEach((n, k) => {
+    if (n.storage !== undefined) {
+      feeds[`in${k}`] = { id: n.storage };
+    } else {
+      const id = storageId();
+      feeds[`in${k}`] = { id, tensor: { dtype: n.dtype, shape: [...n.shape], data: n.host! } };
+      uploaded.push([n, id]);
+    }
+  });
+  const keep: Record<string, number> = {};
+  roots.forEach((_, j) => (keep[`out${j}`] = storageId()));
+  t.pending.forEach((_, j) => (keep[`pend${j}`] = storageId()));
+  grad?.wrt.forEach((_, j) => (keep[`grad${j}`] = storageId()));
+  const fetched = roots.map((_, j) => `out${j}`).filter((_, j) => fetch[j]);
+  const e = engine();
+  let outputs: Record<string, WireTensor>;
+  try {
+    outputs = e.run({ key, model: plan.sentTo === e ? undefined : plan.model, feeds, keep, fetch: fetched });
+  } catch (error) {
+    if (!(error instanceof EngineFailure && (error as { missingModel?: boolean }).missingModel)) throw engineError(error);
+    outputs = e.run({ key, model: plan.model, feeds, keep, fetch: fetched });
+  }
+  plan.sentTo = e;
+  for (const [n, id] of uploaded) n.setStorage(id);
+  return Object.assign(outputs, { ids: keep });
+}
+
+function engineError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`the engine failed to compute this tensor: ${message.split('\n')[0].replace(/\[ONNXRuntimeError\][^:]*:\s*/, '')}`);
+}
+
+/** Computes `nodes` (keeping their values on the engine); `fetch` also brings their bytes here. */
+export function realize(nodes: readonly Node[], fetch: boolean): void {
+  const compute = nodes.filter((n) => (n.isLeaf ? n.pending !== undefined : n.storage === undefined));
+  if (compute.length) {
+    const t = new Trace(false);
+    const roots = compute.map((n) => t.visit(n));
+    const out = run(t, roots, compute.map(() => fetch));
+    compute.forEach((n, j) => settle(n, out.ids[`out${j}`], out[`out${j}`]));
+    t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
+  }
+  const unread = fetch ? [...new Set(nodes)].filter((n) => !n.host) : [];
+  if (unread.length) engine().read(unread.map((n) => n.storage!)).forEach((w, j) => (unread[j].host = w.data));
+}
+
+function settle(n: Node, id: number, wire?: WireTensor): void {
+  if (n.pending) {
+    n.pending = undefined;
+  } else if (n.storage !== undefined) {
+    engine().free(id); // computed twice in one run (a root that was also pending): one copy is enough
+    return;
+  }
+  n.host = wire?.data;
+  n.setStorage(id);
+}
+
+/** root.backward(seed): accumulates d(root·seed)/d(leaf) into the .grad of every leaf that requires grad. */
+export function backward(root: Node, seed?: Node): void {
+  const t = new Trace(true);
+  const r = t.visit(root);
+  const s = seed && t.visit(seed);
+  const wrtNodes = t.order.filter((n) => n.isLeaf && n.requiresGrad && n.gradOwner);
+  const owners = wrtNodes.map((n) => n.gradOwner as GradOwner);
+  const old = owners.map((o) => {
+    const g = o.gradNode();
+    return g ? t.visit(g) : -1;
+  });
+  const wrt = wrtNodes.map((n) => t.index.get(n)!);
+  const out = run(t, [r], [false], { root: r, seed: s, wrt, old });
+  settle(root, out.ids.out0);
+  t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
+  owners.forEach((o, j) => {
+    const n = wrtNodes[j];
+    const g = Node.leaf(n.dtype, n.shape, undefined);
+    g.setStorage(out.ids[`grad${j}`]);
+    o.setGradNode(g);
+  });
+}

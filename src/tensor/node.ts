@@ -1,0 +1,47 @@
+// A node of the lazy tensor graph: an op over input nodes (recorded, not yet computed) or a leaf holding data.
+// Nodes never change once made, except for gaining a value when realized; in-place ops give their tensor a new
+// node instead. `storage` is the id of the node's value on the engine; `host` its bytes on this side.
+import type { EngineData } from '../protocol/tensorEngine';
+import type { DType } from './dtype';
+import { ownStorage } from './runtime';
+
+export class Node {
+  /** JSON of `attrs`: part of the structural cache key. */
+  readonly attrsKey: string;
+  storage?: number;
+  host?: EngineData;
+  /** Leaves only: the value this leaf takes when next computed (what an in-place op left). */
+  pending?: Node;
+  /** Leaves that require grad: the tensor whose `.grad` receives the gradient. */
+  gradOwner?: { grad: unknown };
+
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Node[],
+    readonly attrs: unknown,
+    readonly dtype: DType,
+    readonly shape: readonly number[],
+    readonly requiresGrad: boolean,
+  ) {
+    this.attrsKey = attrs === undefined ? '' : JSON.stringify(attrs);
+  }
+
+  get isLeaf(): boolean {
+    return this.op === 'leaf';
+  }
+
+  get numel(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+
+  setStorage(id: number): void {
+    this.storage = id;
+    ownStorage(this, id);
+  }
+
+  static leaf(dtype: DType, shape: readonly number[], host: EngineData | undefined, requiresGrad = false): Node {
+    const n = new Node('leaf', [], undefined, dtype, shape, requiresGrad);
+    n.host = host;
+    return n;
+  }
+}
