@@ -1,0 +1,127 @@
+// Fuzzes the playground panel's message validator: valid messages of every type, then mutated ones (wrong
+// types, out-of-range or oversize fields, `__proto__` names, path-like scene names, hostile override keys).
+// An invalid message accepted is a wrong outcome; a valid one refused, a lost one; a throw, a crash.
+import { isFromPanel } from '../../src/protocol/panel';
+import type { FuzzContext } from './evalCases';
+import type { Outcome } from './outcome';
+import type { Random } from './random';
+
+type Json = Record<string, unknown>;
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+const tensor = (dtype: string, shape: unknown[], data: unknown[]) => ({ dtype, shape, data });
+
+const VALID: Json[] = [
+  { type: 'ready' },
+  { type: 'stopTraining' },
+  { type: 'state', scene: 'softmax-ce' },
+  { type: 'train', preset: 0, overrides: { lr: 0.01, steps: 100, optimizer: 'adam' } },
+  {
+    type: 'compute',
+    id: 1,
+    requests: [
+      { op: 'cross_entropy', inputs: { input: tensor('float32', [1, 3], [1, 2, 3]), target: tensor('int64', [1], [0]) }, options: { reduction: 'mean', label_smoothing: 0.1 } },
+      { op: 'softmax', inputs: { input: { ref: 0 } }, options: {} },
+    ],
+  },
+  {
+    type: 'openInNotebook',
+    title: 'Backprop',
+    code: 'const x = torch.tensor([[1, 2]]);\nx',
+    snapshot: { version: 1, scene: 'backprop', title: 'Backprop', numbers: 'loss 0.3', charts: [{ kind: 'distribution', version: 1, title: 't', labels: ['0', '1'], series: [{ name: 'p', values: [0.4, 0.6] }] }] },
+  },
+];
+
+function withKey(o: Json, key: string, value: unknown): Json {
+  const c = clone(o);
+  Object.defineProperty(c, key, { value, enumerable: true, writable: true, configurable: true });
+  return c;
+}
+
+type Mutation = (m: Json, r: Random) => [string, Json, boolean] | undefined;
+
+const compute = (f: (m: Json & { requests: Json[] }, r: Random) => string): Mutation => (m, r) => {
+  if (m.type !== 'compute') return undefined;
+  const c = clone(m) as Json & { requests: Json[] };
+  return [f(c, r), c, false];
+};
+
+const MUTATIONS: Mutation[] = [
+  (m) => ['valid', clone(m), true],
+  (_m, r) => [`not an object`, r.pick([null, 1, 'compute', [], true]) as unknown as Json, false],
+  (m, r) => ['unknown type', { ...clone(m), type: r.pick(['computee', '__proto__', 'toString', 1, null]) }, false],
+  (m) => (m.type === 'state' ? ['state of 10 MB', { type: 'state', scene: 'x'.repeat(10 * 2 ** 20) }, false] : undefined),
+  (m, r) => (m.type === 'state' ? ['state not a scene', { type: 'state', scene: r.pick([1, null, {}, '../../etc', 'no-such-scene']) }, false] : undefined),
+  compute((c, r) => ((c.id = r.pick([NaN, Infinity, -1, 1.5, '1', null, 2 ** 60])), 'compute id not a whole number')),
+  compute((c) => ((c.requests[0].op = 'x'.repeat(100_000)), 'op name of 100 kB')),
+  compute((c, r) => ((c.requests[0].op = r.pick(['__proto__', 'constructor', 'toString', 'no_such_op', ''])), 'op not an engine op')),
+  compute((c, r) => (((c.requests[0].inputs as Json).input = tensor('float32', r.pick<unknown[]>([[1, -3], [1.5, 2], ['1', '3'], [2 ** 31, 2 ** 31]]), [1, 2, 3])), 'shape contents invalid')),
+  compute((c, r) => (((c.requests[0].inputs as Json).input = tensor('float32', [1, 3], r.pick([[1, null, 3], [1, '2', 3], [1, [2], 3], [1, true, 3]]))), 'data element not a number')),
+  compute((c) => (((c.requests[0].inputs as Json).input = tensor('float32', [1, 4], [1, 2, 3])), 'data length ≠ shape')),
+  compute((c) => (((c.requests[0].inputs as Json).input = null), 'null input')),
+  compute((c) => (((c.requests[0].inputs as Json).input = tensor('float32', [1, 200_000], new Array(200_000).fill(0))), 'tensor over the element cap')),
+  compute((c) => ((c.requests = Array.from({ length: 40 }, () => clone(c.requests[0]))), 'too many requests')),
+  compute((c) => {
+    c.requests = Array.from({ length: 30 }, () => ({ ...clone(c.requests[0]), inputs: { input: tensor('float32', [1, 90_000], new Array(90_000).fill(0)), target: tensor('int64', [1], [0]) } }));
+    return 'many requests under the cap each, 2.7M elements in all';
+  }),
+  compute((c) => ((c.requests[1].inputs = { input: { ref: 0, dtype: 'float32', shape: [1], data: [1] } }), 'tensor with both data and ref')),
+  compute((c, r) => ((c.requests[1].inputs = { input: { ref: r.pick([1, 5, -1, 0.5, NaN, '0']) } }), 'ref to no earlier request')),
+  compute((c) => ((c.requests[1].inputs = { input: { ref: 0, extra: 'x'.repeat(100_000) } }), 'extra name of 100 kB')),
+  compute((c) => ((c.requests[0].options = { reduction: 'x'.repeat(100_000) }), 'option string of 100 kB')),
+  compute((c) => ((c.requests[0].options = withKey(c.requests[0].options as Json, '__proto__', 'sum')), '__proto__ option')),
+  compute((c) => ((c.requests[0].inputs = withKey(c.requests[0].inputs as Json, '__proto__', tensor('float32', [1], [1]))), '__proto__ input')),
+  compute((c) => ((c.requests[0].options = { reduction: null }), 'null option')),
+  compute((c) => ((c.requests[0].options = { label_smoothing: NaN }), 'NaN option')),
+  (m, r) => {
+    if (m.type !== 'openInNotebook') return undefined;
+    const c = clone(m) as Json & { snapshot: Json };
+    c.snapshot.scene = r.pick(['../../../../tmp/evil', '/etc/passwd', 'a/b', '..', 'backprop\u0000', 5, null, 'no-such-scene']);
+    return ['snapshot scene not a known scene', c, false];
+  },
+  (m, r) => {
+    if (m.type !== 'openInNotebook') return undefined;
+    const c = clone(m) as Json & { snapshot: Json };
+    const which = r.pick(['title', 'numbers', 'charts']);
+    if (which === 'title') c.title = 'x'.repeat(100_000);
+    if (which === 'numbers') c.snapshot.numbers = 'x'.repeat(1_000_000);
+    if (which === 'charts') c.snapshot.charts = Array.from({ length: 5000 }, () => clone((m.snapshot as { charts: unknown[] }).charts[0]));
+    return [`oversize ${which}`, c, false];
+  },
+  (m, r) => {
+    if (m.type !== 'openInNotebook') return undefined;
+    const c = clone(m) as Json & { snapshot: Json };
+    c.snapshot.charts = [r.pick([null, 1, { kind: 'pie' }, { kind: 'distribution', labels: 'x', series: [] }])];
+    return ['chart of the wrong form', c, false];
+  },
+  (m, r) => {
+    if (m.type !== 'train') return undefined;
+    const key = r.pick(['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']);
+    return [`override named ${key}`, { ...clone(m), overrides: withKey({}, key, 1) }, false];
+  },
+  (m, r) => (m.type === 'train' ? ['preset not an index', { ...clone(m), preset: r.pick([-1, 1.5, NaN, '0', 2 ** 40]) }, false] : undefined),
+];
+
+export function fuzzPanel(ctx: FuzzContext): void {
+  const r = ctx.random;
+  let made = 0;
+  for (let k = 0; made < ctx.count && k < ctx.count * 20; k++) {
+    const base = r.pick(VALID);
+    const mutant = r.pick(MUTATIONS)(base, r);
+    if (!mutant) continue;
+    made++;
+    const [name, message, valid] = mutant;
+    let outcome: Outcome;
+    let detail = '';
+    try {
+      const accepted = isFromPanel(message);
+      outcome = accepted === valid ? (valid ? 'correct' : 'error') : valid ? 'lost' : 'wrong';
+      if (outcome === 'wrong') detail = `accepted: ${JSON.stringify(message).slice(0, 160)}`;
+      if (outcome === 'lost') detail = `refused a valid ${String(base.type)} message`;
+    } catch (error) {
+      outcome = 'crash';
+      detail = String(error);
+    }
+    ctx.tally.add('panel', `${String(base.type)}: ${name}`, outcome, detail);
+  }
+}
