@@ -1,9 +1,19 @@
-// `losslab eval [--check] FILE.json`: evaluate golden-format cases on the engine worker.
-import { readFileSync } from 'node:fs';
+// `losslab eval [--check] FILE.json`: evaluate golden-format cases on the engine worker. Results stream out
+// case by case; a bad case gives one error entry (or one failure) and never costs the others.
 import * as path from 'node:path';
 import { EngineClient } from '../engine/client';
-import { evaluateCase } from '../golden/evaluateCases';
-import { isCaseError, mismatch, parseGoldenFile, type CaseResult, type GoldenCase } from '../golden/format';
+import { caseId, evaluateCase } from '../golden/evaluateCases';
+import { isCaseError, mismatch, type CaseResult, type GoldenCase } from '../golden/format';
+import { JsonStream } from './jsonStream';
+import { parseJsonText, readTextFile } from './textFile';
+
+function readCases(file: string): unknown[] {
+  const parsed = parseJsonText(readTextFile(file), file) as { format?: unknown; cases?: unknown } | null;
+  if (!parsed || typeof parsed !== 'object' || parsed.format !== 'losslab-golden/1' || !Array.isArray(parsed.cases)) {
+    throw new Error(`${file}: expected {"format": "losslab-golden/1", "cases": [...]}, got format ${JSON.stringify(parsed?.format) ?? 'nothing'}`);
+  }
+  return parsed.cases;
+}
 
 export async function evalCommand(args: string[]): Promise<number> {
   const check = args.includes('--check');
@@ -12,42 +22,56 @@ export async function evalCommand(args: string[]): Promise<number> {
     process.stderr.write('usage: losslab eval [--check] FILE.json\n');
     return 2;
   }
-  const file = parseGoldenFile(readFileSync(files[0], 'utf8'));
+  const cases = readCases(files[0]);
   const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
   try {
-    const results: CaseResult[] = [];
-    for (const c of file.cases) results.push(await evaluateCase(engine, c));
-    if (!check) {
-      process.stdout.write(JSON.stringify({ format: 'losslab-results/1', results }) + '\n');
-      return 0;
-    }
-    return report(file.cases, results);
+    const results = (async function* () {
+      for (const [i, c] of cases.entries()) yield [c, await evaluateCase(engine, c, i)] as const;
+    })();
+    return check ? await report(results) : await stream(results);
   } finally {
     engine.dispose();
   }
 }
 
-function report(cases: GoldenCase[], results: CaseResult[]): number {
+type Results = AsyncIterable<readonly [unknown, CaseResult]>;
+
+async function stream(results: Results): Promise<number> {
+  const out = new JsonStream(process.stdout);
+  await out.write('{"format": "losslab-results/1", "results": [\n');
+  let first = true;
+  for await (const [, r] of results) {
+    if (!first) await out.write(',\n');
+    await out.value(r);
+    first = false;
+  }
+  await out.write('\n]}\n');
+  return 0;
+}
+
+async function report(results: Results): Promise<number> {
   const byOp = new Map<string, { passed: number; failed: number }>();
   const failures: string[] = [];
-  cases.forEach((c, i) => {
-    const row = byOp.get(c.op) ?? { passed: 0, failed: 0 };
-    byOp.set(c.op, row);
-    const r = results[i];
-    const problem = c.expected ? mismatch(r, c) : isCaseError(r) ? r.error : undefined;
+  let index = 0;
+  for await (const [c, r] of results) {
+    const id = caseId(c, index++);
+    const op = c && typeof c === 'object' && typeof (c as GoldenCase).op === 'string' ? (c as GoldenCase).op : '(no op)';
+    const row = byOp.get(op) ?? { passed: 0, failed: 0 };
+    byOp.set(op, row);
+    const golden = c as GoldenCase;
+    const problem = isCaseError(r) ? r.error : golden.expected === undefined ? undefined : mismatch(r, { ...golden, id });
     if (problem) {
       row.failed++;
-      failures.push(`  ${c.id}: ${problem}`);
+      failures.push(`  ${id}: ${problem}`);
     } else {
       row.passed++;
     }
-  });
+  }
   const width = Math.max(...[...byOp.keys()].map((k) => k.length), 2);
   const lines = [`${'op'.padEnd(width)}  passed  failed`];
   for (const [op, row] of byOp) lines.push(`${op.padEnd(width)}  ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}`);
   if (failures.length) lines.push('', 'failures:', ...failures);
-  const passed = cases.length - failures.length;
-  lines.push('', `${passed} passed, ${failures.length} failed`);
+  lines.push('', `${index - failures.length} passed, ${failures.length} failed`);
   process.stdout.write(lines.join('\n') + '\n');
   return failures.length ? 1 : 0;
 }

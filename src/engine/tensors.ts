@@ -2,12 +2,12 @@
 // dtype, memory budget, non-finite values.
 import * as os from 'node:os';
 import type { Tensor } from '../protocol/tensor';
-import { fail, shapeText } from './ops/op';
+import { fail, shapeText, type OpDefinition, type Options } from './ops/op';
 
 const DTYPES = ['float32', 'float64', 'int64'];
 
 export function checkTensor(name: string, t: Tensor): void {
-  if (!t || typeof t !== 'object' || !Array.isArray(t.shape)) fail(`${name} must be a tensor {dtype, shape, data}`);
+  if (!t || typeof t !== 'object' || !Array.isArray(t.shape) || !ArrayBuffer.isView(t.data)) fail(`${name} must be a tensor {dtype, shape, data}`);
   if (!DTYPES.includes(t.dtype)) fail(`${name}: unsupported dtype '${t.dtype}'; expected one of ${DTYPES.join(', ')}`);
   if (!t.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`${name}: invalid shape ${shapeText(t.shape)}`);
   const numel = t.shape.reduce((a, b) => a * b, 1);
@@ -32,13 +32,21 @@ export function setMemoryBudget(bytes: number): void {
   budgetBytes = bytes;
 }
 
-/** Refuses requests whose working set (inputs, a few intermediates, gradients) cannot fit, before allocating. */
-export function checkMemory(op: string, tensors: Tensor[], wantGrad: boolean): void {
-  const largest = Math.max(0, ...tensors.map((t) => t.shape.reduce((a, b) => a * b, 1)));
-  const bytes = largest * 4 * (wantGrad ? 6 : 3);
+const numel = (t: Tensor) => t.shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Refuses requests whose peak working set cannot fit, before anything is allocated: the inputs, plus the op's
+ * largest intermediate or output (`peakElements`; by default the largest input) a few times over for the
+ * forward pass and again for the gradients.
+ */
+export function checkMemory(op: Pick<OpDefinition, 'name' | 'peakElements'>, tensors: Record<string, Tensor>, options: Options, wantGrad: boolean): void {
+  const all = Object.values(tensors);
+  const inputs = all.reduce((n, t) => n + numel(t), 0);
+  const peak = op.peakElements?.(tensors, options) ?? Math.max(0, ...all.map(numel));
+  const bytes = 4 * (inputs + peak * (wantGrad ? 6 : 3));
   if (bytes > memoryBudget()) {
-    const gib = (n: number) => (n / 2 ** 30).toFixed(1);
-    fail(`${op}(): a tensor of ${largest} elements needs about ${gib(bytes)} GiB to evaluate${wantGrad ? ' with gradients' : ''}, more than the ${gib(memoryBudget())} GiB this engine may use`);
+    const gib = (n: number) => (n / 2 ** 30).toFixed(n < 2 ** 30 ? 3 : 1);
+    fail(`${op.name}(): this call needs about ${gib(bytes)} GiB (its largest intermediate holds ${peak} elements)${wantGrad ? ' with gradients' : ''}, more than the ${gib(memoryBudget())} GiB this engine may use`);
   }
 }
 

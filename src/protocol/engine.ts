@@ -21,6 +21,8 @@ export interface OpResult {
   extras: Record<string, Tensor>;
   /** Names of inputs that held NaN/Inf; the op still ran. */
   nonFinite: string[];
+  /** Inputs PyTorch accepts but that are likely mistakes (e.g. probability targets not summing to 1). */
+  warnings?: string[];
 }
 
 /** host → worker: evaluate one op; reply with a ResultMessage or ErrorMessage of the same id. */

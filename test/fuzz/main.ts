@@ -13,6 +13,8 @@ export interface FuzzOptions {
   seed: number;
   /** 1: about 1,300 eval cases, 45 notebooks, 105 logs, 600 panel messages. */
   scale: number;
+  /** Only these targets (panel, plot, run, eval); default all. */
+  only?: string[];
   /** Prints per-target lines as it goes. */
   log?: (line: string) => void;
 }
@@ -29,6 +31,7 @@ export function runFuzz(options: FuzzOptions): Tally {
     ['eval', 1300, (ctx) => fuzzEval(ctx, path.join(ROOT, 'test/golden/public.json'))],
   ];
   for (const [name, full, fuzz] of targets) {
+    if (options.only?.length && !options.only.includes(name)) continue;
     const tally = new Tally();
     const started = Date.now();
     fuzz({ cli: path.join(ROOT, 'dist/cli.js'), random: new Random(options.seed), count: Math.max(1, Math.round(full * options.scale)), tally, timeoutMs: 60_000 });
@@ -46,7 +49,9 @@ function arg(name: string, fallback: number): number {
 if (require.main === module) {
   const seed = arg('--seed', 20260601);
   const scale = arg('--scale', 1);
-  const tally = runFuzz({ seed, scale, log: (line) => console.log(line) });
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1].split(',') : undefined;
+  const tally = runFuzz({ seed, scale, only, log: (line) => console.log(line) });
   const shown = new Set<string>();
   for (const f of tally.bad) {
     const key = `${f.target} ${f.outcome} ${f.name.replace(/ \(.*\)$/, '')}`;

@@ -63,3 +63,35 @@ export function checkWeight(op: string, weight: Tensor | undefined, numClasses: 
     fail(`${op}(): weight should be a 1D tensor of ${numClasses} elements (one per class), got shape ${shapeText(weight.shape)}`);
   }
 }
+
+/**
+ * Warnings for a tensor that should hold probabilities along `axis` (PyTorch computes with any values):
+ * negative entries, or rows whose sum is not 1 (within 1e-3).
+ */
+export function probabilityWarnings(op: string, name: string, t: Tensor, axis: number): string[] {
+  const data = t.data as Float32Array;
+  const shape = t.shape;
+  if (!shape.length || data.length === 0) return [];
+  const ax = axis < 0 ? shape.length + axis : axis;
+  const size = shape[ax];
+  const inner = shape.slice(ax + 1).reduce((a, b) => a * b, 1);
+  const outer = data.length / (size * inner);
+  let negative = -1;
+  let badRow = -1;
+  let badSum = 0;
+  for (let o = 0; o < outer && (negative < 0 || badRow < 0); o++) {
+    for (let i = 0; i < inner; i++) {
+      let sum = 0;
+      for (let c = 0; c < size; c++) {
+        const v = data[(o * size + c) * inner + i];
+        if (v < 0 && negative < 0) negative = (o * size + c) * inner + i;
+        sum += v;
+      }
+      if (badRow < 0 && Number.isFinite(sum) && Math.abs(sum - 1) > 1e-3) (badRow = o * inner + i), (badSum = sum);
+    }
+  }
+  const out: string[] = [];
+  if (negative >= 0) out.push(`${op}(): ${name} holds a negative probability (${data[negative]} at flat index ${negative}); the result is computed as PyTorch would, but it is not a distribution`);
+  if (badRow >= 0) out.push(`${op}(): ${name} is not a probability distribution along dim ${ax}: a row sums to ${Number(badSum.toPrecision(6))}, not 1 (row ${badRow}); computed anyway, as PyTorch does`);
+  return out;
+}

@@ -4,7 +4,7 @@ import { add, div, mul, neg } from '../graph/math';
 import { logSoftmax, sum } from '../graph/nn';
 import { classIndexRows, weightTotal } from './classIndexLoss';
 import { reshape } from '../graph/shape';
-import { checkClassTarget, checkLabels, checkSameShape, checkWeight, classRows, reduce, reduction } from './common';
+import { checkClassTarget, checkLabels, checkSameShape, checkWeight, classRows, probabilityWarnings, reduce, reduction } from './common';
 import { fail, numberOption, type OpDefinition, type Options } from './op';
 
 /** The class-index loss of scores [M, C] for `target` (any shape with M elements), reduced as asked. */
@@ -39,6 +39,9 @@ export const crossEntropy: OpDefinition = {
     }
     checkClassTarget('cross_entropy', input, target);
     checkLabels(target, C, numberOption(options, 'ignore_index'));
+  },
+  warnings({ input, target }) {
+    return target.dtype === 'int64' ? [] : probabilityWarnings('cross_entropy', 'target', target, input.shape.length === 1 ? 0 : 1);
   },
   build(_g, { input, target, weight }, options) {
     const eps = smoothing(options);

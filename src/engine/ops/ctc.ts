@@ -11,6 +11,8 @@ import { fail, numberOption, oneOf, shapeText, type OpDefinition } from './op';
 /** Stands in for log 0: finite, so that gradients through impossible paths are exactly 0, never NaN. */
 const LOG_ZERO = -1e30;
 const INFEASIBLE = -1e29;
+/** The forward algorithm is unrolled over T: its graph grows with T. */
+const MAX_T = 4096;
 
 function logSumExp(terms: Value[]): Value {
   const g = terms[0].graph;
@@ -52,8 +54,15 @@ export const ctcLoss: OpDefinition = {
   name: 'ctc_loss',
   inputs: { log_probs: 'float', targets: 'int', input_lengths: 'int', target_lengths: 'int' },
   defaults: { blank: 0, reduction: 'mean', zero_infinity: false },
+  peakElements({ log_probs: lp, targets }) {
+    const [T, N] = lp.shape;
+    // The forward algorithm keeps a few [N, 2S + 1] tensors per unrolled step.
+    return Math.max(lp.data.length, 4 * T * N * (2 * (targets.shape[1] ?? 0) + 1));
+  },
   check(inputs, options) {
     oneOf(options, 'reduction', ['none', 'mean', 'sum']);
+    const T = inputs.log_probs.shape[0];
+    if (T > MAX_T) fail(`ctc_loss(): log_probs has ${T} time steps; this engine unrolls the forward algorithm over at most ${MAX_T}`);
     check(inputs, numberOption(options, 'blank'));
   },
   build(g, { log_probs: lp, targets, input_lengths: il, target_lengths: tl }, options) {
@@ -86,8 +95,10 @@ export const ctcLoss: OpDefinition = {
     const last = gather(alpha, end, 1);
     const beforeLast = where(greater(end, 0), gather(alpha, maximum(sub(end, 1), 0), 1), logZero);
     const nll = reshape(neg(logSumExp([last, beforeLast])), [N]);
-    const infeasible = greater(neg(nll), INFEASIBLE) ;
-    const perSample = where(not(infeasible), options.zero_infinity ? 0 : Infinity, nll);
+    // Infeasible: no path (the loss stands at about −LOG_ZERO). NaN compares false, so a NaN or ±Inf in
+    // log_probs reaches the loss instead of being taken for an infeasible sample.
+    const infeasible = greater(nll, -INFEASIBLE);
+    const perSample = where(infeasible, options.zero_infinity === true ? 0 : Infinity, nll);
     const how = oneOf(options, 'reduction', ['none', 'mean', 'sum']);
     if (how === 'none') return { output: perSample };
     if (how === 'sum') return { output: sum(perSample) };

@@ -3,7 +3,7 @@
 import type { Value } from '../graph/graph';
 import { div, exp, greater, log, maximum, mul, neg, sub, where } from '../graph/math';
 import { logSoftmax, sum } from '../graph/nn';
-import { checkSameShape, reduce } from './common';
+import { checkSameShape, probabilityWarnings, reduce } from './common';
 import { fail, oneOf, type OpDefinition } from './op';
 
 /** p·log p with 0·log 0 = 0 (and no NaN gradient leaking from the masked branch). */
@@ -21,6 +21,9 @@ export const klDiv: OpDefinition = {
     oneOf(options, 'reduction', ['none', 'mean', 'sum', 'batchmean']);
     if (typeof options.log_target !== 'boolean') fail(`log_target must be a boolean, got ${JSON.stringify(options.log_target)}`);
     checkSameShape('kl_div', ['input', input], ['target', target]);
+  },
+  warnings({ target }, options) {
+    return options.log_target ? [] : probabilityWarnings('kl_div', 'target', target, -1);
   },
   build(_g, { input, target }, options) {
     // Pointwise target·(log target − input); input is log q.
@@ -42,6 +45,9 @@ export const klDivergence: OpDefinition = {
     checkSameShape('kl_divergence', ['p', p], ['q', q]);
     if (p.shape.length < 1) fail('kl_divergence(): p and q need a class axis (the last one)');
   },
+  warnings({ p, q }) {
+    return [...probabilityWarnings('kl_divergence', 'p', p, -1), ...probabilityWarnings('kl_divergence', 'q', q, -1)];
+  },
   build(_g, { p, q }, options) {
     const rows = sum(sub(xlogx(p), mul(p, log(q))), [-1]);
     return { output: reduce(rows, oneOf(options, 'reduction', ['none', 'mean', 'sum'])) };
@@ -55,6 +61,9 @@ export const entropy: OpDefinition = {
   check({ input }, options) {
     oneOf(options, 'reduction', ['none', 'mean', 'sum']);
     if (input.shape.length < 1) fail('entropy(): input needs a class axis (the last one)');
+  },
+  warnings({ input }) {
+    return probabilityWarnings('entropy', 'input', input, -1);
   },
   build(_g, { input }, options) {
     const rows = neg(sum(xlogx(input), [-1]));

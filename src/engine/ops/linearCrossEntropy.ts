@@ -12,6 +12,9 @@ export const linearCrossEntropy: OpDefinition = {
   name: 'linear_cross_entropy',
   inputs: { input: 'float', weight: 'float', bias: 'float', target: 'int' },
   defaults: { reduction: 'mean', ignore_index: -100 },
+  peakElements({ input, weight }) {
+    return Math.max(input.shape[0] * weight.shape[0], weight.data.length);
+  },
   check({ input, weight, bias, target }, options) {
     reduction(options);
     if (input.shape.length !== 2) fail(`linear_cross_entropy(): expected input of shape [N, D], got ${shapeText(input.shape)}`);

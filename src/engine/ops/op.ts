@@ -20,6 +20,10 @@ export interface OpDefinition {
   differentiable?: boolean;
   /** Checks values the graph cannot (label ranges, shapes); throws an OpError naming them. */
   check?(inputs: Record<string, Tensor>, options: Options): void;
+  /** Elements of the largest intermediate or output (for the memory estimate); default: the largest input. */
+  peakElements?(inputs: Record<string, Tensor>, options: Options): number;
+  /** Things PyTorch computes without complaint but that are likely mistakes (probabilities not summing to 1). */
+  warnings?(inputs: Record<string, Tensor>, options: Options): string[];
   /** Builds the forward graph. `inputs` holds the tensor arguments and tensor options as graph inputs. */
   build(g: Graph, inputs: Record<string, Value>, options: Options): OpGraph;
 }
