@@ -142,11 +142,11 @@ P.clamp_max = function (max) {
 };
 P.maximum = function (other) {
   const [x, y] = operands(this, other);
-  return x.gt(y).logical_or(x.ne(x)).where(x, y);
+  return where(x.gt(y).logical_or(x.ne(x)), x, y);
 };
 P.minimum = function (other) {
   const [x, y] = operands(this, other);
-  return x.lt(y).logical_or(x.ne(x)).where(x, y);
+  return where(x.lt(y).logical_or(x.ne(x)), x, y);
 };
 
 function compare(op: string) {
