@@ -53,6 +53,10 @@ const bundles = [
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/plotly.js-basic-dist-min/plotly-basic.min.js', 'dist/plotly.min.js');
 
+// The linter's parser: tree-sitter's runtime and the Python grammar (wasm), beside the bundles that load them.
+mkdirSync('dist/tree-sitter', { recursive: true });
+for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${f}`, `dist/tree-sitter/${f}`);
+
 // The training-curve view's plotly.js: core (scatter) + scattergl for long curves, built from plotly.js's sources.
 // scattergl's strict variant draws with precompiled regl shaders: nothing is compiled at run time, so the
 // webview's CSP needs no 'unsafe-eval'. No map traces: plotly's dist bundles inject maplibre's CSS as an inline

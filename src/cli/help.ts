@@ -21,6 +21,12 @@ Usage:
                                     Run every code cell of a Loss Lab notebook with its kernel, outside
                                     VS Code, and write the outputs (into FILE, or back into the notebook).
                                     Exit code 1 if a cell fails.
+  losslab lint PATH... [--format text|json|sarif] [--select LL001,LL004]
+                                    Check PyTorch training code (.py, .ipynb; folders walked, .gitignored
+                                    paths skipped) for the loss bugs LL001–LL008 (README: "Loss linter").
+                                    Text is path:line:col: CODE message; json is a list of {file, line,
+                                    column, code, message}; sarif is SARIF 2.1.0. Exit code 1 with findings,
+                                    0 without, 2 on a usage error or a file that cannot be parsed.
   losslab --help                    Show this help.
 
 Tensors are {"dtype": "float32" | "float64" | "int64", "shape": [...], "data": [flat row-major]}.

@@ -1,6 +1,7 @@
 // Node entry of `losslab`: headless commands over the engine. One file per command.
 import { evalCommand } from './eval';
 import { HELP } from './help';
+import { lintCommand } from './lint';
 import { plotCommand } from './plot';
 import { runCommand } from './run';
 
@@ -8,6 +9,7 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
+  lint: lintCommand,
   plot: plotCommand,
   run: runCommand,
 };

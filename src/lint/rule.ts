@@ -1,0 +1,58 @@
+// What a rule is: a stable code, its documentation (one-line math, the playground scene that shows it) and
+// a check over one parsed file that yields findings at the call that gets the bad value.
+import { field } from './ast';
+import type { PyModule } from './module';
+import type { Node } from './parser';
+
+export const RULE_CODES = ['LL001', 'LL002', 'LL003', 'LL004', 'LL005', 'LL006', 'LL007', 'LL008'] as const;
+export type RuleCode = (typeof RULE_CODES)[number];
+
+/** Playground scenes a finding can open (ids of the playground's scenes). */
+export type SceneId = 'softmax-ce' | 'other' | 'masks' | 'training';
+
+/** A replacement of text[start, end) (offsets in the linted text). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A fix offered only where it is certain; applying all its edits fixes the finding. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RuleFinding {
+  node: Node;
+  message: string;
+  fix?: Fix;
+}
+
+export interface RuleContext {
+  module: PyModule;
+  /** Every call of the file, in source order. */
+  calls: readonly Node[];
+}
+
+export interface Rule {
+  code: RuleCode;
+  /** Short name, as in the README's heading. */
+  title: string;
+  /** The one-line math of why it changes the objective (hover). */
+  math: string;
+  scene: SceneId;
+  check(context: RuleContext): Iterable<RuleFinding>;
+}
+
+/** Replaces `node` with `text`. */
+export function replace(node: Node, text: string): TextEdit {
+  return { start: node.startIndex, end: node.endIndex, text };
+}
+
+/** `F.softmax(x)` / `x.softmax(-1)` → the same call of `name`; undefined for other spellings. */
+export function renameCallee(call: Node, name: string, title: string): Fix | undefined {
+  const fn = field(call, 'function');
+  const attribute = fn?.type === 'attribute' ? field(fn, 'attribute') : undefined;
+  return attribute ? { title, edits: [replace(attribute, name)] } : undefined;
+}
