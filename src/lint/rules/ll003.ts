@@ -32,7 +32,7 @@ export const LL003: Rule = {
       if (act?.kind !== 'sigmoid') continue;
       yield {
         node: call,
-        message: `${loss.callee.text} on sigmoid output takes log σ(z) and log(1 − σ(z)) in two steps: σ saturates to exactly 0 or 1 in float32 for |z| > 17 and PyTorch clamps the log at −100, so the loss and its gradient are wrong for confident predictions. Use binary_cross_entropy_with_logits on the logits.`,
+        message: `${loss.callee.text} on sigmoid output takes log σ(z) and log(1 − σ(z)) in two steps: σ(z) rounds to exactly 1 in float32 for z > 17 and PyTorch clamps the log at −100, so the loss and its gradient are wrong for confident predictions. Use binary_cross_entropy_with_logits on the logits.`,
         fix: act.call.id === loss.input.id && !loss.built ? bceFix(call, act) : undefined,
       };
     }
