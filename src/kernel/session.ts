@@ -4,7 +4,8 @@ import * as vm from 'node:vm';
 import type { EngineClient } from '../engine/client';
 import type { CellOutputJson } from '../protocol/notebook';
 import { format, notebookApi, text, type CellSink } from './api';
-import { cellScript } from './cell';
+import { CellSyntaxError, compileCell, type CompiledCell } from './cell';
+import { runtimeError, syntaxError, type CellErrorJson } from './cellError';
 
 export class KernelSession {
   private readonly context: vm.Context;
@@ -16,26 +17,30 @@ export class KernelSession {
     this.context = vm.createContext({ console, setTimeout, clearTimeout, ...notebookApi(engine, () => this.sink) });
   }
 
-  /** Runs one cell; its outputs, or its error as an error output with the cell's own line numbers. */
+  /** Runs one cell; its outputs, or its error as an error output with the cell's own lines and columns. */
   async run(code: string, language: 'javascript' | 'typescript', name: string): Promise<{ outputs: CellOutputJson[]; ok: boolean }> {
     this.sink = { outputs: [] };
+    let cell: CompiledCell;
     try {
-      const script = new vm.Script(cellScript(code, language), { filename: name, lineOffset: -1 });
+      cell = compileCell(code, language);
+    } catch (error) {
+      if (!(error instanceof CellSyntaxError)) throw error;
+      return this.fail(syntaxError(name, code, error.message, error.line, error.column));
+    }
+    try {
+      const script = new vm.Script(cell.script, { filename: name, lineOffset: -1 });
       const value = await script.runInContext(this.context);
       if (value !== undefined) text(this.sink, `${format(value)}\n`);
       return { outputs: this.sink.outputs, ok: true };
     } catch (error) {
       // Errors thrown in the context are the context's Error instances: read them by shape.
-      const e = error && typeof error === 'object' && 'message' in error ? (error as Error) : new Error(String(error));
-      // Keep only the frames inside the cell: the user's own line numbers.
-      const lines = code.split('\n').length;
-      const inCell = (frame: string) => {
-        const at = frame.match(new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):`));
-        return at !== null && Number(at[1]) <= lines;
-      };
-      const stack = (e.stack ?? '').split('\n').filter((l, i) => i === 0 || inCell(l)).join('\n');
-      this.sink.outputs.push({ items: [{ mime: 'application/vnd.code.notebook.error', data: { name: e.name ?? 'Error', message: e.message, stack } }] });
-      return { outputs: this.sink.outputs, ok: false };
+      const e = error && typeof error === 'object' ? (error as { name?: unknown; message?: unknown; stack?: unknown }) : { message: String(error) };
+      return this.fail(runtimeError(name, code, cell, e));
     }
+  }
+
+  private fail(error: CellErrorJson): { outputs: CellOutputJson[]; ok: false } {
+    this.sink.outputs.push({ items: [{ mime: 'application/vnd.code.notebook.error', data: error }] });
+    return { outputs: this.sink.outputs, ok: false };
   }
 }

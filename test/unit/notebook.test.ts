@@ -1,8 +1,8 @@
 // Notebooks without VS Code: the file format, the kernel (state, await, TypeScript, errors, interrupt),
 // renderer payload checks, and `losslab run` over every example.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { payloadProblem } from '../../src/charts/notebookFigures';
@@ -60,6 +60,21 @@ describe('notebook kernel', () => {
     assert.match(error.stack, /at cell 4:3:/);
   });
 
+  it('a syntax error shows the parser’s message, the line and a caret; the kernel keeps its state', async () => {
+    await kernel.run('const kept = 41;', 'javascript', 'cell 4');
+    const r = await kernel.run('const ok = 1;\nlet q = ;', 'javascript', 'cell 7');
+    assert.equal(r.ok, false);
+    const error = r.outputs[0].items[0].data as { name: string; message: string; stack: string };
+    assert.equal(error.name, 'SyntaxError');
+    assert.equal(error.stack, 'SyntaxError: Unexpected token (cell 7, line 2, column 9)\n  2 | let q = ;\n    |         ^');
+    assert.equal(stdout(await kernel.run('kept + 1', 'javascript', 'cell 8')), '42\n');
+  });
+
+  it('every declaration of a line persists to later cells, and the last expression may span lines or follow a statement', async () => {
+    await kernel.run('const p1 = 1; const p2 = 2;', 'javascript', 'cell 1');
+    assert.equal(stdout(await kernel.run('const s = p1 + p2; [s,\n p2] // both', 'javascript', 'cell 2')), '[3,2]\n');
+  });
+
   it('an engine error (bad label) is a cell error, and the kernel keeps going', async () => {
     const r = await kernel.run('await F.cross_entropy(torch.tensor([[1.5, 0.5]]), torch.tensor([5]))', 'javascript', 'cell 5');
     assert.match((r.outputs[0].items[0].data as { message: string }).message, /Target 5 is out of bounds for 2 classes/);
@@ -98,6 +113,14 @@ describe('losslab run', () => {
       assert.ok(code.every((c) => c.outputs!.length > 0 && !c.outputs!.some((o) => o.items.some((i) => i.mime.endsWith('.error')))));
     });
   }
+
+  it('prints a syntax error with its message, line, column and caret', () => {
+    const bad = path.join(out, 'syntax.lossnb');
+    writeFileSync(bad, serializeNotebook({ format: 'losslab-notebook/1', cells: [{ kind: 'markdown', language: 'markdown', source: '# t' }, { kind: 'code', language: 'javascript', source: 'const a = 1;\nlet q = ;', outputs: [] }] }));
+    const run = spawnSync('node', [path.join(ROOT, 'bin/losslab.js'), 'run', bad], { encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /cell 2: FAILED\nSyntaxError: Unexpected token \(cell 2, line 2, column 9\)\n {2}2 \| let q = ;\n {4}\| {9}\^\n/);
+  });
 
   it('exits 1 when a cell fails', () => {
     const bad = path.join(out, 'bad.lossnb');
