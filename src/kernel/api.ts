@@ -8,6 +8,7 @@ import type { OptionValue } from '../protocol/engine';
 import { MIME, type CellOutputJson, type CurvePayload, type DistributionPayload, type TensorPayload } from '../protocol/notebook';
 import type { DType, Tensor } from '../protocol/tensor';
 import { DEFAULT_TRAINING, type TrainingConfig } from '../protocol/training';
+import { formatValue } from './display';
 
 /** A tensor in a cell: values, shape, dtype, and after backward() its gradient. */
 export class LTensor implements Tensor {
@@ -87,13 +88,7 @@ export function text(sink: CellSink, value: string, mime = 'application/vnd.code
 }
 
 export function format(value: unknown): string {
-  if (value instanceof LTensor) return value.toString();
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
-  } catch {
-    return String(value);
-  }
+  return formatValue(value, (v) => (v instanceof LTensor ? v.toString() : undefined));
 }
 
 /** The globals of a notebook's context, bound to `engine` and to the running cell's output sink. */

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vm from 'node:vm';
 import { CellSyntaxError, compileCell } from '../../src/kernel/cell';
 import { excerpt, runtimeError, syntaxError } from '../../src/kernel/cellError';
+import { formatValue } from '../../src/kernel/display';
 
 /** Runs cells one after another in one context, as the kernel does; the value of each. */
 async function runCells(...cells: string[]): Promise<unknown[]> {
@@ -89,5 +90,34 @@ describe('cell transform', () => {
     const shown = runtimeError('cell 1', source, cell, error);
     const column = source.split('\n')[1].indexOf('.bar') + 2;
     assert.match(shown.stack, new RegExp(`at h \\(cell 1:2:${column}\\)\\n {4}at cell 1:3:1\\n`));
+  });
+});
+
+describe('cell values as text', () => {
+  it('prints floats with 4 decimals as PyTorch does, integers as they are, and containers in JS notation', () => {
+    assert.equal(formatValue(0.41703), '0.4170');
+    assert.equal(formatValue(-1 / 3), '-0.3333');
+    assert.equal(formatValue(3), '3');
+    assert.equal(formatValue(1.5e-7), '1.5000e-07');
+    assert.equal(formatValue(2.5e9 + 0.5), '2.5000e+09');
+    assert.equal(formatValue([NaN, Infinity, -Infinity]), '[NaN, Infinity, -Infinity]');
+    assert.equal(formatValue({ H: 0.8018185525433372, 'H + KL': 1.0131, n: 2, s: 'x', ok: true, none: null }), '{ H: 0.8018, "H + KL": 1.0131, n: 2, s: "x", ok: true, none: null }');
+    assert.equal(formatValue('plain text'), 'plain text');
+    assert.equal(formatValue([1n, new Float32Array([0.5])]), '[1, Float32Array(1) [0.5000]]');
+  });
+
+  it('names functions, promises, cycles and long lists instead of failing or flooding', () => {
+    function step() {}
+    assert.equal(formatValue(step), '[Function step]');
+    assert.match(formatValue(Promise.resolve(1)), /^Promise .*await/);
+    const a: unknown[] = [1];
+    a.push(a);
+    assert.equal(formatValue(a), '[1, [Circular]]');
+    assert.equal(formatValue(Array.from({ length: 102 }, (_, i) => i)).endsWith('99, ... 2 more]'), true);
+    assert.equal(formatValue(new Map([['a', 0.5]])), 'Map(1) { "a" => 0.5000 }');
+  });
+
+  it('leaves the library’s own values to it', () => {
+    assert.equal(formatValue({ t: 'T' }, (v) => (v === 'T' ? 'tensor([1.])' : undefined)), '{ t: tensor([1.]) }');
   });
 });

@@ -44,7 +44,7 @@ describe('notebook kernel', () => {
     await kernel.run('const x = torch.tensor([[2, 1, 0.1]]);\nconst y = torch.tensor([0]);', 'javascript', 'cell 1');
     const r = await kernel.run('const loss = await F.cross_entropy(x, y);\nloss.backward();\n[loss.item().toFixed(4), x.grad.tolist()[0].map((g) => g.toFixed(4))]', 'javascript', 'cell 2');
     assert.equal(r.ok, true);
-    assert.equal(stdout(r), '["0.4170",["-0.3410","0.2424","0.0986"]]\n');
+    assert.equal(stdout(r), '["0.4170", ["-0.3410", "0.2424", "0.0986"]]\n');
   });
 
   it('runs TypeScript cells', async () => {
@@ -72,7 +72,11 @@ describe('notebook kernel', () => {
 
   it('every declaration of a line persists to later cells, and the last expression may span lines or follow a statement', async () => {
     await kernel.run('const p1 = 1; const p2 = 2;', 'javascript', 'cell 1');
-    assert.equal(stdout(await kernel.run('const s = p1 + p2; [s,\n p2] // both', 'javascript', 'cell 2')), '[3,2]\n');
+    assert.equal(stdout(await kernel.run('const s = p1 + p2; [s,\n p2] // both', 'javascript', 'cell 2')), '[3, 2]\n');
+  });
+
+  it('prints numbers as PyTorch does (4 decimals), not as 16-digit JSON', async () => {
+    assert.equal(stdout(await kernel.run('console.log(0.1 + 0.2, { loss: 2 / 3 });\n[1 / 3, 7]', 'javascript', 'cell 9')), '0.3000 { loss: 0.6667 }\n[0.3333, 7]\n');
   });
 
   it('an engine error (bad label) is a cell error, and the kernel keeps going', async () => {
