@@ -6,6 +6,7 @@ import { EngineClient } from '../engine/client';
 import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
 import { benchLogParse } from './logParse';
 import { benchTraining } from './training';
+import { benchTensors } from './tensors';
 import { median, time } from './timing';
 
 interface Row {
@@ -85,9 +86,13 @@ async function main(): Promise<void> {
     await crossEntropyShape(engine, 4096, 50257, 3);
     await benchLogParse(report);
     await benchTraining(report);
+    await benchTensors(report);
   } finally {
     engine.dispose();
   }
 }
 
-void main();
+// `npm run bench -- --only tensors` runs one group.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only === 'tensors') void benchTensors(report);
+else void main();
