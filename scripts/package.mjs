@@ -1,9 +1,11 @@
-// `npm run package [-- --target <vsce target>]`: a per-platform VSIX (default linux-x64) with the bundled
-// code and only that platform's onnxruntime-node binaries.
+// `npm run package [-- --target <vsce target>] [-- --out FILE.vsix]`: a per-platform VSIX (default linux-x64)
+// with the bundled code and only that platform's onnxruntime-node binaries. Works from a fresh clone after
+// `npm install`: nothing else needs to exist first.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, CACHE } from './vscode/tools.mjs';
+import { ROOT } from './vscode/tools.mjs';
 
 const PLATFORMS = {
   'linux-x64': 'linux/x64',
@@ -11,8 +13,11 @@ const PLATFORMS = {
   'darwin-arm64': 'darwin/arm64',
   'win32-x64': 'win32/x64',
 };
-const i = process.argv.indexOf('--target');
-const target = i > 0 ? process.argv[i + 1] : 'linux-x64';
+const option = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const target = option('--target') ?? 'linux-x64';
 if (!PLATFORMS[target]) throw new Error(`--target must be one of ${Object.keys(PLATFORMS).join(', ')}`);
 
 execFileSync('node', [path.join(ROOT, 'scripts/build.mjs'), '--production'], { stdio: 'inherit', cwd: ROOT });
@@ -35,15 +40,21 @@ const untracked = gitUntracked()
   .filter((p) => p && !/^(dist|node_modules)\//.test(p))
   .map((p) => (p.endsWith('/') ? `${p}**` : p));
 const ignore = [...readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n'), ...otherBinaries, ...installOnly, ...untracked].join('\n');
-const ignoreFile = path.join(CACHE, `vscodeignore-${target}`);
+// The ignore list is a file only for vsce's sake: a temporary one, outside the checkout.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'loss-lab-package-'));
+const ignoreFile = path.join(scratch, `vscodeignore-${target}`);
 writeFileSync(ignoreFile, ignore);
 
 const { name, version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const out = path.join(ROOT, `${name}-${version}-${target}.vsix`);
-execFileSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], {
-  stdio: 'inherit',
-  cwd: ROOT,
-});
+const out = path.resolve(option('--out') ?? path.join(ROOT, `${name}-${version}-${target}.vsix`));
+try {
+  execFileSync('npx', ['vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links'], {
+    stdio: 'inherit',
+    cwd: ROOT,
+  });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
 process.stdout.write(`${out}\n`);
 
 function gitUntracked() {

@@ -49,29 +49,33 @@ async function stream(results: Results): Promise<number> {
   return 0;
 }
 
+/** Per op: cases that matched `expected`, that did not (or failed to run), and that have no `expected` to check. */
 async function report(results: Results): Promise<number> {
-  const byOp = new Map<string, { passed: number; failed: number }>();
+  const byOp = new Map<string, { passed: number; failed: number; unchecked: number }>();
   const failures: string[] = [];
   let index = 0;
   for await (const [c, r] of results) {
     const id = caseId(c, index++);
     const op = c && typeof c === 'object' && typeof (c as GoldenCase).op === 'string' ? (c as GoldenCase).op : '(no op)';
-    const row = byOp.get(op) ?? { passed: 0, failed: 0 };
+    const row = byOp.get(op) ?? { passed: 0, failed: 0, unchecked: 0 };
     byOp.set(op, row);
     const golden = c as GoldenCase;
     const problem = isCaseError(r) ? r.error : golden.expected === undefined ? undefined : mismatch(r, { ...golden, id });
     if (problem) {
       row.failed++;
       failures.push(`  ${id}: ${problem}`);
-    } else {
+    } else if (golden.expected !== undefined) {
       row.passed++;
+    } else {
+      row.unchecked++;
     }
   }
   const width = Math.max(...[...byOp.keys()].map((k) => k.length), 2);
-  const lines = [`${'op'.padEnd(width)}  passed  failed`];
-  for (const [op, row] of byOp) lines.push(`${op.padEnd(width)}  ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}`);
+  const lines = [`${'op'.padEnd(width)}  passed  failed  no reference`];
+  for (const [op, row] of byOp) lines.push(`${op.padEnd(width)}  ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}  ${String(row.unchecked).padStart(12)}`);
   if (failures.length) lines.push('', 'failures:', ...failures);
-  lines.push('', `${index - failures.length} passed, ${failures.length} failed`);
+  const total = (key: 'passed' | 'failed' | 'unchecked') => [...byOp.values()].reduce((n, row) => n + row[key], 0);
+  lines.push('', `${total('passed')} passed, ${total('failed')} failed, ${total('unchecked')} with no reference (no "expected")`);
   process.stdout.write(lines.join('\n') + '\n');
   return failures.length ? 1 : 0;
 }

@@ -8,12 +8,15 @@ Usage:
                                     {"id", "error"}. A bad case gives an error entry; the others still run.
   losslab eval --check FILE.json    Compare every case with its \`expected\` values (tolerance 1e-4
                                     relative, 1e-3 for */extreme/* cases); print a per-op table and
-                                    "N passed, M failed". Exit code 1 if any case failed.
+                                    "N passed, M failed, K with no reference" (cases without \`expected\`
+                                    only have to run). Exit code 1 if any case failed.
   losslab plot LOG... -o report.html
                                     Training curves of logs as one self-contained HTML page: Hugging Face
                                     trainer_state.json, JSONL, CSV (Lightning, Keras), TensorBoard event
                                     files, or folders of them (event files of one folder form one run).
                                     --smoothing W (TensorBoard's, default 0.6), --log-y, --x step|wall_time.
+                                    Without -o: ./report.html (the path is printed). Exit code 1 if no
+                                    training log is found.
   losslab plot LOG... --format json Print the decoded scalars: {"<tag>": [[step, wall_time, value], ...]}
                                     (wall_time null where the format has none; "<run>/<tag>" for several
                                     runs; NaN as null).

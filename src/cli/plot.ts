@@ -1,11 +1,13 @@
 // `losslab plot LOG... [-o report.html] [--format json] [--smoothing W] [--log-y] [--x step|wall_time]`
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { htmlReport } from '../charts/report';
 import { LIGHT_THEME } from '../charts/theme';
 import { trainingFigures } from '../charts/trainingCurves';
-import { loadRuns } from '../logs/files';
+import { detectFormat, findLogFiles, loadRuns } from '../logs/files';
 import { toPoints, type Run } from '../logs/model';
+
+const LOG_FILES = 'trainer_state.json, *.jsonl, metrics.json, *.csv, training.log and TensorBoard event files';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -30,17 +32,33 @@ export async function plotCommand(args: string[]): Promise<number> {
     process.stderr.write('usage: losslab plot LOG... [-o report.html] [--format json] [--smoothing 0.6] [--log-y] [--x step|wall_time]\n');
     return 2;
   }
+  const missing = logs.filter((l) => !existsSync(l));
+  if (missing.length) {
+    process.stderr.write(`losslab plot: no such file or folder: ${missing.join(', ')}\n`);
+    return 1;
+  }
+  const empty = logs.filter((l) => !findLogFiles(path.resolve(l)).some((f) => detectFormat(f)));
+  if (empty.length) {
+    process.stderr.write(`losslab plot: no training logs found under ${empty.join(', ')} (looked for ${LOG_FILES})\n`);
+    return 1;
+  }
   const runs = (await Promise.all(logs.map((l) => loadRuns(path.resolve(l))))).flat();
   if (flag(args, '--format') === 'json') {
     process.stdout.write(JSON.stringify(scalarsJson(runs)) + '\n');
     return 0;
   }
-  const out = flag(args, '-o') ?? flag(args, '--out') ?? 'report.html';
+  const chosen = flag(args, '-o') ?? flag(args, '--out');
+  const out = path.resolve(chosen ?? 'report.html');
   const smoothing = Number(flag(args, '--smoothing') ?? 0.6);
+  if (!runs.some((r) => Object.keys(r.scalars).length)) {
+    process.stderr.write(`losslab plot: no scalars in ${logs.join(', ')}: nothing to plot\n`);
+    return 1;
+  }
   const figures = trainingFigures(runs, LIGHT_THEME, { smoothing, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? 'wall_time' : 'step' });
   const notes = runs.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`));
   const plotly = readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8');
   writeFileSync(out, htmlReport(`Training curves: ${logs.map((l) => path.basename(l)).join(', ')}`, figures, plotly, notes));
-  process.stderr.write(`wrote ${out}: ${figures.length} charts from ${runs.length} run(s)\n`);
+  const where = chosen ? '' : ' (no -o given: report.html in the current folder)';
+  process.stderr.write(`wrote ${out}${where}: ${figures.length} charts from ${runs.length} run(s)\n`);
   return 0;
 }

@@ -1,9 +1,12 @@
 // In the browser: run "Loss Lab: Check Engine" from the command palette and read the engine's answer —
 // with the checkout linked as the extension, and with the linux-x64 VSIX installed by --install-extension.
+// The VSIX is packaged from a fresh copy of the checkout (what git would clone, node_modules linked in): no
+// .cache/ or dist/ left over from earlier runs.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { freshCopy } from '../support/freshCopy';
 import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -32,8 +35,11 @@ describe('linux-x64 VSIX', () => {
   let vsix = '';
   before(function () {
     this.timeout(600_000);
-    const out = execFileSync('node', [path.join(ROOT, 'scripts/package.mjs'), '--target', 'linux-x64'], { cwd: ROOT, encoding: 'utf8' });
+    const clone = freshCopy(ROOT);
+    assert.ok(!existsSync(path.join(clone, '.cache')) && !existsSync(path.join(clone, 'dist')));
+    const out = execFileSync('npm', ['run', '--silent', 'package', '--', '--target', 'linux-x64'], { cwd: clone, encoding: 'utf8' });
     vsix = out.trim().split('\n').pop()!;
+    assert.equal(path.dirname(vsix), clone);
   });
 
   it('is under 25 MB', () => {

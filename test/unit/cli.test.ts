@@ -1,0 +1,73 @@
+// The `losslab` command as a user runs it (the built bin/losslab.js in a child process): what it prints,
+// where it writes, and its exit codes.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin/losslab.js');
+
+function losslab(args: string[], cwd = ROOT) {
+  const r = spawnSync('node', [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tensor = (shape: number[], data: number[], dtype = 'float32') => ({ dtype, shape, data });
+
+describe('losslab eval --check', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-cli-'));
+  const golden = JSON.parse(readFileSync(path.join(ROOT, 'test/golden/public.json'), 'utf8'));
+  const checked = golden.cases[0];
+  const { expected: _, ...unreferenced } = { ...checked, id: 'cross_entropy/basic/no-reference' };
+
+  it('counts a case without `expected` as "no reference", not as passed', () => {
+    const file = path.join(dir, 'cases.json');
+    writeFileSync(file, JSON.stringify({ format: 'losslab-golden/1', cases: [checked, unreferenced] }));
+    const r = losslab(['eval', '--check', file]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^op\s+passed\s+failed\s+no reference$/m);
+    assert.match(r.stdout, /^cross_entropy\s+1\s+0\s+1$/m);
+    assert.match(r.stdout, /^1 passed, 0 failed, 1 with no reference/m);
+  });
+
+  it('counts a case that fails to run as failed even without `expected`', () => {
+    const file = path.join(dir, 'bad.json');
+    const bad = { id: 'cross_entropy/bad', op: 'cross_entropy', inputs: { input: tensor([1, 2], [0, 1]), target: tensor([1], [5], 'int64') } };
+    writeFileSync(file, JSON.stringify({ format: 'losslab-golden/1', cases: [checked, bad] }));
+    const r = losslab(['eval', '--check', file]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^1 passed, 1 failed, 0 with no reference/m);
+    assert.match(r.stdout, /cross_entropy\/bad: .*5/);
+  });
+});
+
+describe('losslab plot', () => {
+  it('exits 1 with "no training logs found under …" for a folder without logs, and writes nothing', () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'losslab-cli-'));
+    const r = losslab(['plot', path.join(ROOT, 'examples/notebooks')], cwd);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no training logs found under .*examples\/notebooks/);
+    assert.ok(!existsSync(path.join(cwd, 'report.html')));
+  });
+
+  it('exits 1 for a file that is not a training log, and for a path that does not exist', () => {
+    const notebook = losslab(['plot', path.join(ROOT, 'examples/notebooks/07-bce-and-pos-weight.lossnb'), '-o', path.join(os.tmpdir(), 'never.html')]);
+    assert.equal(notebook.status, 1);
+    assert.match(notebook.stderr, /no training logs found under .*07-bce-and-pos-weight\.lossnb/);
+    const missing = losslab(['plot', 'no/such/run']);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no such file or folder: no\/such\/run/);
+  });
+
+  it('without -o writes ./report.html and says where', () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'losslab-cli-'));
+    const r = losslab(['plot', path.join(ROOT, 'examples/logs/char-lm/trainer_log.jsonl')], cwd);
+    assert.equal(r.status, 0, r.stderr);
+    const report = path.join(cwd, 'report.html');
+    assert.ok(existsSync(report));
+    assert.ok(r.stderr.includes(`wrote ${report} (no -o given: report.html in the current folder): `), r.stderr);
+    assert.match(r.stderr, /: [1-9]\d* charts from 1 run\(s\)/);
+  });
+});
