@@ -1,6 +1,6 @@
 // Builds one esbuild bundle per runtime into dist/. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -56,6 +56,14 @@ copyFileSync('node_modules/plotly.js-basic-dist-min/plotly-basic.min.js', 'dist/
 // The linter's parser: tree-sitter's runtime and the Python grammar (wasm), beside the bundles that load them.
 mkdirSync('dist/tree-sitter', { recursive: true });
 for (const f of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${f}`, `dist/tree-sitter/${f}`);
+
+// KaTeX's stylesheet and fonts for the playground's formulas, linked from the page (no inline styles). Only the
+// woff2 fonts: the stylesheet lists them first and every browser a webview runs in reads them.
+mkdirSync('dist/katex/fonts', { recursive: true });
+copyFileSync('node_modules/katex/dist/katex.min.css', 'dist/katex/katex.min.css');
+for (const font of readdirSync('node_modules/katex/dist/fonts').filter((f) => f.endsWith('.woff2'))) {
+  copyFileSync(`node_modules/katex/dist/fonts/${font}`, `dist/katex/fonts/${font}`);
+}
 
 // The training-curve view's plotly.js: core (scatter) + scattergl for long curves, built from plotly.js's sources.
 // scattergl's strict variant draws with precompiled regl shaders: nothing is compiled at run time, so the

@@ -14,6 +14,8 @@ export interface WebviewPage {
   css?: string;
   /** plotly.js bundle in dist/ (default 'plotly.min.js', the basic one: scatter and bar, SVG only). */
   plotly?: string;
+  /** Stylesheets in dist/ the page links, e.g. 'katex/katex.min.css' (linked, never inlined: the CSP holds). */
+  stylesheets?: string[];
 }
 
 /** Options for panels that show a Loss Lab page: scripts on, resources limited to dist/ and media/. */
@@ -49,6 +51,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
   .error { color: var(--vscode-errorForeground); }
   ${page.css ?? ''}
 </style>
+${(page.stylesheets ?? []).map((href) => `<link rel="stylesheet" href="${asset(...href.split('/'))}">`).join('\n')}
 <style id="plotly.js-style-global" nonce="${nonce}"></style>
 <script nonce="${nonce}" src="${asset(page.plotly ?? 'plotly.min.js')}"></script>
 </head>

@@ -111,7 +111,7 @@ describe('playground (browser)', () => {
     await view.locator('nav button', { hasText: 'Backprop' }).click();
     const scene = view.locator('section[data-scene="backprop"]');
     await scene.locator('.numbers', { hasText: 'L = −log' }).first().waitFor();
-    const loss = async () => Number((await scene.locator('.controls .numbers').innerText()).match(/L = −log ŷ\[\d\]\s+(\S+)/)![1]);
+    const loss = async () => Number((await scene.locator('.results > .numbers').innerText()).match(/L = −log ŷ\[\d\]\s+(\S+)/)![1]);
     const before = await loss();
     await scene.locator('vscode-button', { hasText: 'Step (SGD)' }).click();
     await wb.page.waitForFunction(() => true);

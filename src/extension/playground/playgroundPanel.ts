@@ -47,6 +47,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       script: 'playground.js',
       body: `<div id="app"${l10nAttribute()} data-presets="${attribute(JSON.stringify(presets))}"></div>`,
       css: PLAYGROUND_CSS,
+      stylesheets: ['katex/katex.min.css'],
     });
     panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
@@ -116,13 +117,27 @@ async function openInNotebook(m: OpenInNotebookMessage, storage: vscode.Uri): Pr
 }
 
 const PLAYGROUND_CSS = `
-  .scene { display: grid; grid-template-columns: minmax(260px, 340px) 1fr; gap: 16px; padding-top: 8px; }
+  .scene { display: grid; grid-template-columns: minmax(240px, 300px) minmax(0, 1fr); gap: 16px; padding-top: 8px; }
   [hidden] { display: none !important; }
   .controls { display: flex; flex-direction: column; gap: 8px; }
   .controls .control { display: grid; grid-template-columns: 110px 1fr 56px; align-items: center; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 8px; }
-  .charts.wide { grid-template-columns: 1fr; }
-  .numbers { font-family: var(--vscode-editor-font-family); white-space: pre; }
+  .main { display: flex; flex-direction: column; gap: 8px; min-width: 0; }
+  .results { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 12px; align-items: start; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 8px; min-width: 0; }
+  .charts.wide { grid-template-columns: minmax(0, 1fr); }
+  .numbers { font-family: var(--vscode-editor-font-family); white-space: pre; font-size: 12px; padding-top: 28px; }
+  .controls .control > * { min-width: 0; max-width: 100%; }
+  .formula { border-left: 3px solid var(--vscode-focusBorder); padding: 2px 12px; overflow: hidden; }
+  .formula-tex { display: flex; flex-wrap: wrap; column-gap: 2.5em; align-items: baseline; }
+  .formula-tex .katex-display { margin: 0.25em 0; text-align: left; }
+  .formula-tex .katex-display > .katex { text-align: left; }
+  .formula-tex > span, .formula-live > div { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+  .formula-live { color: var(--vscode-descriptionForeground); font-size: 0.95em; }
+  .formula-live > div { margin: 2px 0; }
+  .formula [data-term] { cursor: help; border-radius: 3px; }
+  .formula [data-term].hovered, .formula [data-term]:hover { background: var(--vscode-editor-selectionBackground); }
+  .notice { margin: 6px 0 2px; font-style: italic; }
+  @media (max-width: 1250px) { .results { grid-template-columns: minmax(0, 1fr); } .results > .numbers { order: -1; padding-top: 0; } }
   .message { color: var(--vscode-errorForeground); min-height: 1.2em; }
   nav button { background: none; color: var(--vscode-foreground); border: none; border-bottom: 2px solid transparent; padding: 6px 10px; cursor: pointer; font: inherit; }
   nav button[aria-selected="true"] { border-bottom-color: var(--vscode-focusBorder); }

@@ -9,6 +9,7 @@ import { klDirections } from './scenes/klDirections';
 import { masksDenominators } from './scenes/masksDenominators';
 import { otherLosses } from './scenes/otherLosses';
 import { preferences } from './scenes/preferences';
+import { rlhfObjective } from './scenes/rlhf';
 import { softmaxCrossEntropy } from './scenes/softmaxCrossEntropy';
 import { trainingScene } from './scenes/training';
 
@@ -23,6 +24,9 @@ const state = (vscode.getState() as PanelState | undefined) ?? {};
 const sceneStates: Record<string, object> = { ...state.scenes };
 const saveState = () => vscode.setState({ ...state, scenes: sceneStates } satisfies PanelState);
 const latencies: number[] = [];
+// VS Code marks the page's theme on the body (vscode-light, vscode-dark, vscode-high-contrast).
+const themeListeners: (() => void)[] = [];
+new MutationObserver(() => themeListeners.forEach((l) => l())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 (window as unknown as { lossLabLatencies: number[] }).lossLabLatencies = latencies;
 const ctx: SceneContext = {
   engine,
@@ -30,13 +34,14 @@ const ctx: SceneContext = {
   painted: (ms) => latencies.push(ms),
   restore: <T extends object>(key: string, defaults: T): T => (sceneStates[key] = { ...defaults, ...(sceneStates[key] as Partial<T> | undefined) }) as T,
   save: saveState,
+  onThemeChange: (listener) => void themeListeners.push(listener),
   openInNotebook: (title, code, snapshot) => vscode.postMessage({ type: 'openInNotebook', title, code, snapshot: { version: 1, title, ...snapshot } } satisfies FromPanel),
 };
 
 const app = document.getElementById('app')!;
 loadTranslations(app);
 const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
-const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, backprop, masksDenominators, otherLosses, trainingScene(presets, post, ctx.openInNotebook)];
+const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, rlhfObjective, backprop, masksDenominators, otherLosses, trainingScene(presets, post, ctx.openInNotebook)];
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);

@@ -4,6 +4,7 @@ import { themeFromCss, type ChartTheme } from '../../charts/theme';
 import type { ScenePayload } from '../../protocol/notebook';
 import type { ToPanel } from '../../protocol/panel';
 import type { EngineBridge } from './engine';
+import { formulaBlock, type FormulaView, type TermTargets } from './formula';
 import { latestOnly } from './engine';
 import { LiveBars } from './liveBars';
 
@@ -21,6 +22,8 @@ export interface SceneContext {
   restore<T extends object>(key: string, defaults: T): T;
   /** Saves every restored state object now (updates do this themselves). */
   save(): void;
+  /** Calls `listener` whenever the editor's colour theme changes (charts take their colours from it). */
+  onThemeChange(listener: () => void): void;
 }
 
 export interface Scene {
@@ -36,24 +39,37 @@ export function themeNow(): ChartTheme {
   return themeFromCss((name) => getComputedStyle(document.body).getPropertyValue(name));
 }
 
-/** The scene skeleton: a controls column, a numbers block, an inline message and a chart grid. */
-export function layoutScene(root: HTMLElement): { controls: HTMLElement; numbers: HTMLElement; message: HTMLElement; charts: HTMLElement } {
+/** What a scene says about itself: its "what to notice" line and the chart traces its formula's terms name. */
+export interface SceneFormula {
+  notice: string;
+  terms: TermTargets;
+}
+
+/**
+ * The scene skeleton: a controls column; beside it the formula with its live numbers, an inline message, and
+ * the charts with their numbers block right next to them.
+ */
+export function layoutScene(root: HTMLElement, about: SceneFormula): { controls: HTMLElement; numbers: HTMLElement; message: HTMLElement; charts: HTMLElement; formula: FormulaView } {
   root.className = 'scene';
-  const left = document.createElement('div');
-  left.className = 'controls';
   const controls = document.createElement('div');
   controls.className = 'controls';
+  const main = document.createElement('div');
+  main.className = 'main';
+  const formula = formulaBlock(main, about.notice, about.terms);
   const message = document.createElement('div');
   message.className = 'message';
   message.setAttribute('role', 'alert');
+  const results = document.createElement('div');
+  results.className = 'results';
+  const charts = document.createElement('div');
+  charts.className = 'charts';
   const numbers = document.createElement('div');
   numbers.className = 'numbers';
   numbers.setAttribute('aria-live', 'polite');
-  left.append(controls, message, numbers);
-  const charts = document.createElement('div');
-  charts.className = 'charts';
-  root.append(left, charts);
-  return { controls, numbers, message, charts };
+  results.append(charts, numbers);
+  main.append(message, results);
+  root.append(controls, main);
+  return { controls, numbers, message, charts, formula };
 }
 
 /**
@@ -141,9 +157,9 @@ export function baseLayout(theme: ChartTheme, title: string, extra: Record<strin
   };
 }
 
-/** The update loop of a scene: errors go to the inline message, never break the panel. */
+/** The update loop of a scene: errors go to the inline message, never break the panel; reruns on a theme change. */
 export function updater(ctx: SceneContext, message: HTMLElement, update: () => Promise<void>): () => void {
-  return latestOnly(async () => {
+  const run = latestOnly(async () => {
     try {
       await update();
       message.textContent = '';
@@ -153,6 +169,8 @@ export function updater(ctx: SceneContext, message: HTMLElement, update: () => P
       ctx.save();
     }
   }, ctx.painted);
+  ctx.onThemeChange(run);
+  return run;
 }
 
 /** Formats a number for the numbers block. */

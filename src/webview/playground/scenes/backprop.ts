@@ -6,6 +6,7 @@
 import { t } from '../../l10n';
 import { button, labelled, slider } from '../../ui/components';
 import { f32, i64 } from '../engine';
+import { term, texNumber as n } from '../formula';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const D = 3;
@@ -16,7 +17,10 @@ export const backprop: Scene = {
   id: 'backprop',
   title: 'Backprop',
   mount(root, ctx) {
-    const ui = layoutScene(root);
+    const ui = layoutScene(root, {
+      notice: t('The whole backward pass starts from ŷ − y: ∂L/∂W is that vector times xᵀ, so a weight moves in proportion to its input.'),
+      terms: { yhat: { chart: 'backprop-probabilities', traces: [0] }, y: { chart: 'backprop-probabilities', traces: [1] }, dz: { chart: 'backprop-dz', traces: [0] } },
+    });
     const s = ctx.restore('backprop', { x: [1, -0.5, 2], W: [0.2, -0.1, 0.4, 0.5, 0.3, -0.2, -0.3, 0.1, 0.1], b: [0, 0.1, -0.1], target: 0, lr: 0.5 });
     let grads: { W: number[]; b: number[]; x: number[] } | undefined;
     let numeric: { W: number[]; b: number[] } | undefined;
@@ -42,6 +46,10 @@ export const backprop: Scene = {
         `∂L/∂z = ŷ − y   [${grads.b.map(fmt).join(', ')}]`,
         `∂L/∂x = Wᵀ(ŷ−y) [${grads.x.map(fmt).join(', ')}]`,
       ].join('\n');
+      ui.formula.show(
+        [String.raw`z = Wx + b,\quad ${term('yhat', String.raw`\hat y`)} = \mathrm{softmax}(z),\quad L = -\log ${term('yhat', String.raw`\hat y_y`)}`, String.raw`${term('dz', String.raw`\frac{\partial L}{\partial z}`)} = ${term('yhat', String.raw`\hat y`)} - ${term('y', 'y')},\quad \frac{\partial L}{\partial W} = (\hat y - y)\,x^{\top},\quad \frac{\partial L}{\partial x} = W^{\top}(\hat y - y)`],
+        [String.raw`L = -\log \hat y_{${s.target}} = -\log ${n(r.extras.probabilities[s.target])} = ${n(r.output[0])}`, String.raw`\hat y - y = [${grads.b.map((g) => n(g)).join(',\ ')}]`],
+      );
       const rows = [`∂L/∂W = (ŷ − y)·xᵀ${numeric ? `   (${t('finite difference')})` : ''}`];
       for (let c = 0; c < C; c++) {
         rows.push(Array.from({ length: D }, (_, d) => `${fmt(grads!.W[c * D + d]).padStart(9)}${numeric ? ` (${fmt(numeric.W[c * D + d])})` : ''}`).join('  '));

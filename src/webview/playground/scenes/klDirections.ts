@@ -6,6 +6,7 @@
 import { t } from '../../l10n';
 import { button, slider } from '../../ui/components';
 import { f32, ref, type OpReply } from '../engine';
+import { term, texNumber as n } from '../formula';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const AXIS = Array.from({ length: 41 }, (_, i) => -10 + i * 0.5);
@@ -20,7 +21,10 @@ export const klDirections: Scene = {
   id: 'kl',
   title: 'KL: forward vs reverse',
   mount(root, ctx) {
-    const ui = layoutScene(root);
+    const ui = layoutScene(root, {
+      notice: t('Forward KL(P‖Q) stretches Q over both bumps: it pays wherever P has mass and Q has none. Reverse KL(Q‖P) collapses Q onto one bump: it pays nothing for ignoring a mode of P.'),
+      terms: { P: { chart: 'kl-distributions', traces: [0] }, Qf: { chart: 'kl-distributions', traces: [1] }, Qr: { chart: 'kl-distributions', traces: [2] }, f: { chart: 'kl-curves', traces: [0] }, r: { chart: 'kl-curves', traces: [1] } },
+    });
     const s = ctx.restore('kl', { left: -4, right: 4, weight: 0.5, width: 1, lr: 0.05 });
     const fits: Record<'forward' | 'reverse', Gaussian> = { forward: { mu: 2, logSigma: 0 }, reverse: { mu: 2, logSigma: 0 } };
     const curves: Record<'forward' | 'reverse', number[]> = { forward: [], reverse: [] };
@@ -85,6 +89,13 @@ export const klDirections: Scene = {
         `steps             ${curves.forward.length}`,
         `∂KL/∂(μ, log σ)   ${t('forward')} (${fmt(state.forward.grad.mu)}, ${fmt(state.forward.grad.logSigma)})  ${t('reverse')} (${fmt(state.reverse.grad.mu)}, ${fmt(state.reverse.grad.logSigma)})`,
       ].join('\n');
+      ui.formula.show(
+        [String.raw`${term('f', String.raw`\mathrm{KL}(P\,\|\,Q)`)} = \sum_x ${term('P', 'P')}\log\frac{${term('P', 'P')}}{${term('Qf', 'Q')}}`, String.raw`${term('r', String.raw`\mathrm{KL}(Q\,\|\,P)`)} = \sum_x ${term('Qr', 'Q')}\log\frac{${term('Qr', 'Q')}}{${term('P', 'P')}}`, String.raw`Q = \mathrm{softmax}\!\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)`],
+        [
+          String.raw`\mathrm{KL}(P\,\|\,Q) = ${n(state.forward.loss)}\quad(\mu = ${n(fits.forward.mu, 3)},\ \sigma = ${n(Math.exp(fits.forward.logSigma), 3)})`,
+          String.raw`\mathrm{KL}(Q\,\|\,P) = ${n(state.reverse.loss)}\quad(\mu = ${n(fits.reverse.mu, 3)},\ \sigma = ${n(Math.exp(fits.reverse.logSigma), 3)})`,
+        ],
+      );
       const line = (y: number[], name: string, i: number, x: number[] = AXIS) => ({ type: 'scatter', mode: 'lines', x, y, name, line: { color: theme.palette[i], shape: 'hvh' } });
       const stepsAxis = curves.forward.map((_, i) => i);
       await Promise.all([

@@ -7,6 +7,7 @@
 import { t } from '../../l10n';
 import { button, checkbox, slider } from '../../ui/components';
 import { f32, i64, type Request } from '../engine';
+import { term, texNumber } from '../formula';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const B = 4;
@@ -26,7 +27,10 @@ export const masksDenominators: Scene = {
   id: 'masks',
   title: 'Masks & denominators',
   mount(root, ctx) {
-    const ui = layoutScene(root);
+    const ui = layoutScene(root, {
+      notice: t('Averaging per micro-batch or per rank weights a token by 1/(G·N_g): tokens in short groups count more, unless every group holds the same number of counted tokens.'),
+      terms: { local: { chart: 'token-weights', traces: [0] }, global: { chart: 'token-weights', traces: [1] } },
+    });
     const s = ctx.restore('masks', { maskPrompt: true, maskPadding: true, microBatches: 2, ranks: 2 });
     const weights = chartSlot(ui.charts, 'token-weights');
     let last: { target: number[]; token: number; sequence: number; weightsLocal: number[]; weightsGlobal: number[]; labels: string[] } | undefined;
@@ -66,6 +70,10 @@ export const masksDenominators: Scene = {
         `${t('global sum / N')}          ${fmt(token.output[0])}`,
         ...(empty ? [t('{0} group(s) with no counted token still count in the average', empty)] : []),
       ].join('\n');
+      ui.formula.show(
+        [String.raw`${term('global', String.raw`L_{\text{token}} = \frac{\sum_i m_i\,\ell_i}{N}`)},\ N = \sum_i m_i`, String.raw`L_{\text{seq}} = \frac{1}{B}\sum_b \frac{\sum_t m_{bt}\,\ell_{bt}}{N_b}`, String.raw`${term('local', String.raw`\frac{1}{G}\sum_{g} \frac{\sum_{i\in g} m_i\,\ell_i}{N_g}`)}`],
+        [String.raw`L_{\text{token}} = ${texNumber(token.output[0])}\ (N = ${n}),\quad L_{\text{seq}} = ${texNumber(sequence.output[0])},\quad \tfrac{1}{G}\textstyle\sum_g = ${texNumber(localMean)}\ (G = ${groups})`],
+      );
       // Effective weight of each token in the final loss (0 where masked), positions in batch order.
       const positions = [...Array(B * T).keys()];
       const weight = (local: boolean) => positions.map((i) => (target[i] === IGNORE ? 0 : local ? 1 / (groups * valid(members[groupOf(Math.floor(i / T))])) : 1 / n));

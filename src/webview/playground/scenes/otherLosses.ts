@@ -3,6 +3,7 @@
 import { t } from '../../l10n';
 import { button, slider } from '../../ui/components';
 import { f32, type Request } from '../engine';
+import { term, texNumber as n } from '../formula';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 const RESIDUALS = Array.from({ length: 121 }, (_, i) => -3 + i * 0.05);
@@ -13,7 +14,10 @@ export const otherLosses: Scene = {
   id: 'other',
   title: 'Other losses',
   mount(root, ctx) {
-    const ui = layoutScene(root);
+    const ui = layoutScene(root, {
+      notice: t('MSE’s gradient grows with the residual, MAE’s is ±1 everywhere, and Huber is MSE inside δ and MAE outside: an outlier pulls with a bounded force.'),
+      terms: { bce: { chart: 'bce', traces: [0, 1] }, mse: { chart: 'regression', traces: [0] }, mae: { chart: 'regression', traces: [1] }, huber: { chart: 'regression', traces: [2] } },
+    });
     const s = ctx.restore('other', { logit: 1, target: 1, posWeight: 1, delta: 1, temperature: 0.1 });
     const bce = chartSlot(ui.charts, 'bce');
     const regression = chartSlot(ui.charts, 'regression');
@@ -51,6 +55,13 @@ export const otherLosses: Scene = {
         `∂BCE/∂x                ${fmt(point.grad.input[0])}`,
         `InfoNCE (τ=${s.temperature})      ${fmt(nce.output[0])}`,
       ].join('\n');
+      ui.formula.show(
+        [String.raw`${term('bce', String.raw`\ell_{\text{BCE}}`)} = -\big[p_w\,y\log\sigma(x) + (1-y)\log(1-\sigma(x))\big]`, String.raw`${term('mse', 'r^2')},\ \ ${term('mae', '|r|')},\ \ ${term('huber', String.raw`\ell_\delta(r) = \begin{cases}\tfrac12 r^2 & |r|\le\delta\\ \delta(|r|-\tfrac12\delta) & |r|>\delta\end{cases}`)}`, String.raw`\ell_{\text{NCE}} = -\frac1N\sum_i \log\frac{e^{s_{ii}/\tau}}{\sum_j e^{s_{ij}/\tau}}`],
+        [
+          String.raw`\ell_{\text{BCE}}(x = ${s.logit},\ y = ${s.target},\ p_w = ${s.posWeight}) = ${n(point.output[0])},\quad \partial\ell/\partial x = ${n(point.grad.input[0])}`,
+          String.raw`\ell_{\text{NCE}}(\tau = ${s.temperature}) = ${n(nce.output[0])}`,
+        ],
+      );
       const theme = ctx.theme();
       const line = (y: number[], name: string, i: number) => ({ type: 'scatter', mode: 'lines', x: RESIDUALS, y, name, line: { color: theme.palette[i] } });
       const logits = RESIDUALS.map((r) => r * 3);

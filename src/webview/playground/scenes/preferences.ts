@@ -5,6 +5,7 @@
 import { t } from '../../l10n';
 import { button, labelled, slider } from '../../ui/components';
 import { f32, ref } from '../engine';
+import { term, texNumber as n } from '../formula';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 
 /** TRL's loss_type values and their labels (translated when the scene mounts, after the bundle is loaded). */
@@ -20,7 +21,10 @@ export const preferences: Scene = {
   id: 'preferences',
   title: 'Preferences (DPO)',
   mount(root, ctx) {
-    const ui = layoutScene(root);
+    const ui = layoutScene(root, {
+      notice: t('Only the margin Δ between the two log-ratios counts: raising both log-probabilities together changes nothing, and the gradient weight fades once βΔ is large.'),
+      terms: { L: { chart: 'loss-vs-margin', traces: [0] }, D: { chart: 'loss-vs-margin', traces: [1] }, r: { chart: 'rewards', traces: [0] } },
+    });
     const s = ctx.restore('preferences', { chosen: -12, rejected: -14, refChosen: -13, refRejected: -13.5, beta: 0.1, smoothing: 0, lossType: 'sigmoid' });
     const curve = chartSlot(ui.charts, 'loss-vs-margin');
     const rewards = chartSlot(ui.charts, 'rewards');
@@ -55,6 +59,21 @@ export const preferences: Scene = {
         `${t('gradient weight')}        ${fmt(weight)}`,
         `${t('Bradley–Terry loss')}     ${fmt(bt.output[0])}`,
       ].join('\n');
+      const eps = options.label_smoothing;
+      const D = term('D', String.raw`\Delta`);
+      const lossTex: Record<string, string> = {
+        sigmoid: eps ? String.raw`-(1-\varepsilon)\log\sigma(\beta${D}) - \varepsilon\log\sigma(-\beta${D})` : String.raw`-\log\sigma(\beta${D})`,
+        robust: String.raw`\frac{-(1-\varepsilon)\log\sigma(\beta${D}) + \varepsilon\log\sigma(-\beta${D})}{1-2\varepsilon}`,
+        hinge: String.raw`\max(0,\ 1-\beta${D})`,
+        ipo: String.raw`\left(${D} - \frac{1}{2\beta}\right)^2`,
+      };
+      ui.formula.show(
+        [String.raw`${term('L', 'L')} = ${lossTex[s.lossType]}`, String.raw`${D} = \log\frac{\pi(y^+)}{\pi_{\mathrm{ref}}(y^+)} - \log\frac{\pi(y^-)}{\pi_{\mathrm{ref}}(y^-)}`, String.raw`${term('r', String.raw`r(y)`)} = \beta\log\frac{\pi(y)}{\pi_{\mathrm{ref}}(y)}`],
+        [
+          String.raw`\Delta = (${n(s.chosen, 2)} - (${n(s.refChosen, 2)})) - (${n(s.rejected, 2)} - (${n(s.refRejected, 2)})) = ${n(delta)}`,
+          String.raw`L = ${n(r.output[0])},\quad r(y^+) - r(y^-) = ${n(r.extras.chosen_rewards[0])} - (${n(r.extras.rejected_rewards[0])}) = ${n(r.extras.reward_margins[0])}`,
+        ],
+      );
       const theme = ctx.theme();
       await Promise.all([
         curve([{ type: 'scatter', mode: 'lines', x: GRID, y: grid.output, name: t('{0} loss', s.lossType), line: { color: theme.palette[0] } }, { type: 'scatter', mode: 'markers', x: [delta], y: [r.output[0]], name: t('now'), marker: { size: 10, color: theme.danger } }], baseLayout(theme, t('loss vs Δ (β = {0})', s.beta), { xaxis: { gridcolor: theme.grid, title: { text: 'Δ' } } })),

@@ -4,6 +4,7 @@
 import { t } from '../../l10n';
 import { button, checkbox, labelled, slider } from '../../ui/components';
 import { f32, i64, ref, type OpReply, type Request } from '../engine';
+import { term, texNumber as n } from '../formula';
 import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
 import { ratchet, targetDistribution } from './softmaxInputs';
 
@@ -27,7 +28,10 @@ export const softmaxCrossEntropy: Scene = {
   id: 'softmax-ce',
   title: 'Softmax & cross-entropy',
   mount(root, ctx) {
-    const ui = layoutScene(root);
+    const ui = layoutScene(root, {
+      notice: t('A confident wrong answer costs −log of a tiny p_y: the loss is unbounded, while the gradient p − q never leaves [−1, 1].'),
+      terms: { p: { chart: 'softmax-ce', traces: [0] }, q: { chart: 'softmax-ce', traces: [1] }, g: { chart: 'softmax-ce', traces: [2] }, H: { chart: 'softmax-ce', traces: [3] }, KL: { chart: 'softmax-ce', traces: [4] } },
+    });
     const saved = ctx.restore('softmax-ce', { logits: [2, 1, 0.1, -1, 0.5], target: 0, softTarget: '', temperature: 1, smoothing: 0, gamma: 0, weights: '', logScale: false, naive: false });
     let { logits, target, softTarget, temperature, smoothing, gamma, weights, logScale, naive } = saved;
     let gradBound = 1;
@@ -117,6 +121,16 @@ export const softmaxCrossEntropy: Scene = {
         `${t('perplexity')} e^NLL   ${soft ? '—' : fmt(r[PPL].output[0])}`,
         `p[${t('target')}]          ${fmt(p[target])}`,
       ].join('\n');
+      const loss = r[LOSS].output[0];
+      const py = p[target];
+      const plain = !soft && smoothing === 0 && gamma === 0;
+      ui.formula.show(
+        [String.raw`${gamma > 0 ? String.raw`L = -\alpha_y\,(1-${term('p', 'p_y')})^{\gamma}\log ${term('p', 'p_y')}` : plain ? String.raw`L = -\log ${term('p', 'p_y')}` : String.raw`L = H(${term('q', 'q')},${term('p', 'p')}) = -\sum_c ${term('q', 'q_c')}\log ${term('p', 'p_c')}`},\quad ${term('p', 'p')} = \mathrm{softmax}(z/T)`, String.raw`H(q,p) = ${term('H', 'H(q)')} + ${term('KL', String.raw`\mathrm{KL}(q\,\|\,p)`)}`, String.raw`${term('g', String.raw`\frac{\partial L}{\partial z}`)} = ${term('p', 'p')} - ${term('q', 'q')}`],
+        [
+          gamma > 0 ? String.raw`L = -\alpha_y\,(1-${n(py)})^{${gamma}}\log ${n(py)} = ${n(loss)}` : plain ? String.raw`L = -\log ${n(py)} = ${n(loss)}` : String.raw`L = ${n(loss)}`,
+          String.raw`H(q,p) = H(q) + \mathrm{KL}(q\,\|\,p) = ${n(H)} + ${n(kl)} = ${n(cross)}`,
+        ],
+      );
       gradBound = ratchet(gradBound, 1.05 * grad.reduce((m, g) => (Number.isFinite(g) ? Math.max(m, Math.abs(g)) : m), 1));
       entropyBound = ratchet(entropyBound, Number.isFinite(cross) ? 1.1 * cross : 1);
       const bar = (name: string, y: number[], color: unknown, axes: string, extra: Record<string, unknown> = {}) => ({ type: 'bar', name, x: labels, y, marker: { color }, xaxis: `x${axes}`, yaxis: `y${axes}`, ...extra });

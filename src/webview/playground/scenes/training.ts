@@ -8,6 +8,7 @@ import type { FromPanel, ToPanel, TrainingOverrides, TrainingPreset } from '../.
 import type { MetricBatch } from '../../../protocol/training';
 import { t } from '../../l10n';
 import { button, checkbox, labelled, slider } from '../../ui/components';
+import { term, texNumber } from '../formula';
 import { chartSlot, layoutScene, themeNow, type Scene, type SceneContext } from '../scene';
 
 type Field = { key: keyof TrainingOverrides; label: string; value: string };
@@ -39,8 +40,14 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
       }
       redraw();
     },
-    mount(root) {
-      const ui = layoutScene(root);
+    mount(root, ctx) {
+      const ui = layoutScene(root, {
+        notice: t('Every point of these curves is one optimizer step on ONNX Runtime: warmup, clipping and smoothing change how fast the loss falls, not what it is.'),
+        terms: { L: { chart: 'training-loss', traces: [0, 1, 2, 3, 4, 5, 6, 7] } },
+      });
+      const formula = [String.raw`${term('L', String.raw`L(\theta)`)} = \frac{1}{N}\sum_{t} -\log p_\theta(x_t \mid x_{<t})`, String.raw`g = \nabla_\theta L,\quad g \leftarrow g\cdot\min\!\left(1, \frac{c}{\lVert g\rVert}\right),\quad \theta \leftarrow \theta - \eta_t\,\mathrm{update}(g)`];
+      ui.formula.show(formula, []);
+      ctx.onThemeChange(() => redraw());
       ui.charts.classList.add('wide');
       let smoothing = DEFAULT_CURVE_OPTIONS.smoothing;
       let logY = false;
@@ -120,6 +127,8 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
           scheduled = false;
           ui.message.textContent = notice;
           ui.numbers.textContent = [...runs.entries()].map(([name, r]) => `${name}\n  ${r.status}${lossLine(r.run)}`).join('\n');
+          const loss = [...runs.values()].at(-1)?.run.scalars.loss?.values.at(-1);
+          ui.formula.show(formula, loss === undefined ? [] : [String.raw`L = ${texNumber(loss)},\quad e^{L} = ${texNumber(Math.exp(loss))}`]);
           const shown = [...runs.values()].map((r) => r.run).filter((r) => Object.keys(r.scalars).length);
           for (const figure of trainingFigures(shown, themeNow(), { smoothing, logY })) {
             let slot = slots.get(figure.metric);

@@ -1,0 +1,105 @@
+// In the browser: the playground's objective scenes (RLHF, …) against float64 references computed here, each
+// scene's formula (typeset, hover → its chart element), and a screenshot of every scene in light and dark.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { openWorkbench, type Workbench } from './workbench';
+
+async function drag(view: FrameLocator, label: string, value: number): Promise<void> {
+  await view.locator(`input[aria-label="${label}"]`).evaluate((el, v) => {
+    (el as HTMLInputElement).value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+/** The number after `name` in the numbers block (the line starting with it). */
+const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name)) ?? assert.fail(`no line "${name}" in\n${text}`);
+const value = (text: string, name: string) => Number(line(text, name).trim().split(/\s+/).pop());
+const list = (text: string, name: string) => JSON.parse(line(text, name).slice(name.length).trim()) as number[];
+
+const logSoftmax = (z: number[]) => {
+  const m = Math.max(...z);
+  const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
+  return z.map((v) => v - lse);
+};
+
+describe('playground objective scenes (browser)', () => {
+  let wb: Workbench;
+  let view: FrameLocator;
+  before(async () => {
+    wb = await openWorkbench();
+    await wb.runCommand('View: Toggle Primary Side Bar Visibility'); // the panel gets the window's width
+    await wb.runCommand('Loss Lab: Open Playground');
+    view = wb.webview();
+    await view.locator('section[data-scene="softmax-ce"] .numbers', { hasText: 'loss' }).waitFor({ timeout: 60_000 });
+  });
+  after(() => wb?.close());
+
+  it('every scene typesets its formula with live numbers and a note', async () => {
+    for (const id of await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!))) {
+      await view.locator(`nav button[data-scene="${id}"]`).click();
+      const formula = view.locator(`section[data-scene="${id}"] .formula`);
+      await formula.locator('.formula-tex .katex').first().waitFor();
+      assert.ok((await formula.locator('.notice').innerText()).length > 40, `${id}: what to notice`);
+      assert.equal(await formula.locator('.katex-error').count(), 0, `${id}: a formula KaTeX could not parse`);
+    }
+    await view.locator('nav button[data-scene="softmax-ce"]').click();
+    const live = await view.locator('section[data-scene="softmax-ce"] .formula-live').innerText();
+    assert.match(live, /H\(q,p\)/, live);
+    assert.deepEqual(wb.cspViolations, []);
+  });
+
+  it('RLHF objective: π* ∝ π_ref·e^{r/β} and J(π*) = β·log Z follow β, as in float64', async () => {
+    await view.locator('nav button[data-scene="rlhf"]').click();
+    const numbers = view.locator('section[data-scene="rlhf"] .numbers');
+    await numbers.filter({ hasText: 'β·log Z' }).waitFor();
+    const rewards = [0.5, -0.5, 1.5, 0.2, -1, 2];
+    const refLogits = [1.2, 0.8, 0.3, 0, -0.4, -1];
+    for (const logBeta of [-0.5, 1, -1.5]) {
+      const beta = 10 ** logBeta;
+      await drag(view, 'log₁₀ β', logBeta);
+      await numbers.filter({ hasText: new RegExp(`^β\\s+${beta.toFixed(4)}$`, 'm') }).waitFor();
+      const text = await numbers.innerText();
+      const logRef = logSoftmax(refLogits);
+      const star = logSoftmax(logRef.map((l, i) => l + rewards[i] / beta)).map(Math.exp);
+      const logZ = Math.log(logRef.reduce((s, l, i) => s + Math.exp(l + rewards[i] / beta), 0));
+      list(text, 'π*').forEach((p, i) => assert.ok(Math.abs(p - star[i]) < 1e-3, `β ${beta}: π*[${i}] ${p} vs ${star[i]}\n${text}`));
+      list(text, 'π_ref').forEach((p, i) => assert.ok(Math.abs(p - Math.exp(logRef[i])) < 1e-3, `π_ref[${i}] ${p}`));
+      assert.ok(Math.abs(value(text, 'β·log Z') - beta * logZ) < 1e-4 * Math.max(1, beta * logZ), `β log Z ${value(text, 'β·log Z')} vs ${beta * logZ}`);
+      assert.ok(Math.abs(value(text, 'J(π*)') - beta * logZ) < 1e-4 * Math.max(1, beta * logZ), `J(π*) ${value(text, 'J(π*)')} vs ${beta * logZ}`);
+      const expected = star.reduce((s, p, i) => s + p * rewards[i], 0);
+      assert.ok(Math.abs(value(text, 'E_π*[r]') - expected) < 1e-4, `E[r] ${value(text, 'E_π*[r]')} vs ${expected}`);
+    }
+    // β → 0: π* is the argmax of r (response 6, reward 2).
+    assert.ok(value(await numbers.innerText(), 'π*(y6)') > 0.99);
+    // The DPO reading: r − β·log(π*/π_ref) is the same number for every response.
+    const live = await view.locator('section[data-scene="rlhf"] .formula-live').innerText();
+    assert.match(live, /r\(y\)/, live);
+    // Hovering π* in the formula dims every other trace of the policies chart.
+    await view.locator('section[data-scene="rlhf"] .formula [data-term="star"]').first().hover();
+    const opacities = () => view.locator('[data-chart="rlhf-policies"]').evaluate((el) => (el as HTMLElement & { data: { opacity?: number }[] }).data.map((d) => d.opacity ?? 1));
+    for (let i = 0; i < 20 && (await opacities())[0] === 1; i++) await wb.page.waitForTimeout(100);
+    assert.deepEqual(await opacities(), [0.15, 1]);
+    await view.locator('section[data-scene="rlhf"] .controls').hover();
+    assert.deepEqual(await opacities(), [1, 1]);
+    await drag(view, 'log₁₀ β', 0);
+    await wb.screenshot('playground-rlhf');
+  });
+
+  it('screenshots of every scene in the light and the dark theme', async () => {
+    const ids = await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
+    const themeNow = () => view.locator('body').evaluate((b) => (b.classList.contains('vscode-dark') ? 'dark' : 'light'));
+    for (let pass = 0; pass < 2; pass++) {
+      const theme = await themeNow();
+      for (const id of ids) {
+        await view.locator(`nav button[data-scene="${id}"]`).click();
+        await view.locator(`section[data-scene="${id}"] .formula .katex`).first().waitFor();
+        await wb.page.waitForTimeout(800); // charts redrawn in the theme's colours
+        await wb.screenshot(`scene-${id}-${theme}`);
+      }
+      await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
+      for (let i = 0; i < 50 && (await themeNow()) === theme; i++) await wb.page.waitForTimeout(100);
+      assert.notEqual(await themeNow(), theme);
+    }
+    assert.deepEqual(wb.cspViolations, []);
+  });
+});
