@@ -30,6 +30,12 @@ Usage:
                                     Text is path:line:col: CODE message; json is a list of {file, line,
                                     column, code, message}; sarif is SARIF 2.1.0. Exit code 1 with findings,
                                     0 without, 2 on a usage error or a file that cannot be parsed.
+  losslab inspect FILE [--logits NAME --labels NAME --mask NAME --input-ids NAME --ignore-index N
+                  --pad-id N --shift|--no-shift --tokenizer FILE --worst N] [--format text|json|html] [-o OUT]
+                                    Per-token loss, p(target), rank, entropy and top-5 of a batch's logits
+                                    against its labels (.safetensors, .npy, .npz, torch.save .pt/.pth), with
+                                    token- and sequence-mean loss, perplexity, top-1/5, ECE, loss by position
+                                    and sequence, the worst tokens and checks (see README for the JSON).
   losslab --help                    Show this help.
 
 Tensors are {"dtype": "float32" | "float64" | "int64", "shape": [...], "data": [flat row-major]}.

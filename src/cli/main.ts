@@ -4,6 +4,7 @@ import { HELP } from './help';
 import { lintCommand } from './lint';
 import { plotCommand } from './plot';
 import { runCommand } from './run';
+import { inspectCommand } from './inspect';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   lint: lintCommand,
   plot: plotCommand,
   run: runCommand,
+  inspect: inspectCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,67 @@
+// The per-token statistics of a block of rows on ONNX Runtime: logits x [R, V], safe targets y [R] →
+// loss −log p_y, rank of y (classes scoring strictly higher), entropy −Σ p·log p, the top-5 ids and their
+// probabilities, and each row's min, max, Σx and log Σ exp x (the checks for probabilities / log-probabilities).
+import * as ort from 'onnxruntime-node';
+import { Graph } from '../engine/graph/graph';
+import { exp, greater, mul, neg, sub } from '../engine/graph/math';
+import { gather, logSumExp, maxDetached, sum } from '../engine/graph/nn';
+import { cast, reshape } from '../engine/graph/shape';
+import { classIndexRows } from '../engine/ops/classIndexLoss';
+import { sessionFor } from '../engine/runtime/sessions';
+
+export interface BlockStats {
+  loss: Float32Array;
+  rank: Float32Array;
+  entropy: Float32Array;
+  topIds: BigInt64Array;
+  topP: Float32Array;
+  rowMin: Float32Array;
+  rowMax: Float32Array;
+  rowSum: Float32Array;
+  logSumExp: Float32Array;
+}
+
+export function topK(V: number): number {
+  return Math.min(5, V);
+}
+
+function blockSession(R: number, V: number) {
+  return sessionFor(JSON.stringify(['inspect.tokens', R, V]), () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [R, V]);
+    const y = g.input('y', 'int64', [R]);
+    const { nll, logProbs } = classIndexRows({ logits: x }, y);
+    const lse = logSumExp(x, 1, true);
+    const k = topK(V);
+    const [values, indices] = g.nodeWithOutputs('TopK', [x, g.ints([k])], [{ dtype: 'float32', shape: [R, k] }, { dtype: 'int64', shape: [R, k] }], {
+      axis: { kind: 'int', value: 1 },
+      sorted: { kind: 'int', value: 1 },
+    });
+    g.output('loss', nll);
+    g.output('rank', sum(cast(greater(x, gather(x, reshape(y, [R, 1]), 1)), 'float32'), [1]));
+    g.output('entropy', neg(sum(mul(exp(logProbs), logProbs), [1])));
+    g.output('topIds', indices);
+    g.output('topP', exp(sub(values, lse)));
+    g.output('rowMin', neg(maxDetached(neg(x), 1, false)));
+    g.output('rowMax', maxDetached(x, 1, false));
+    g.output('rowSum', sum(x, [1]));
+    g.output('logSumExp', reshape(lse, [R]));
+    return g.toGraphDef('inspect.tokens');
+  });
+}
+
+export async function blockStats(x: Float32Array, y: BigInt64Array, R: number, V: number): Promise<BlockStats> {
+  const session = await blockSession(R, V);
+  const out = await session.run({ x: new ort.Tensor('float32', x, [R, V]), y: new ort.Tensor('int64', y, [R]) });
+  return {
+    loss: out.loss.data as Float32Array,
+    rank: out.rank.data as Float32Array,
+    entropy: out.entropy.data as Float32Array,
+    topIds: out.topIds.data as BigInt64Array,
+    topP: out.topP.data as Float32Array,
+    rowMin: out.rowMin.data as Float32Array,
+    rowMax: out.rowMax.data as Float32Array,
+    rowSum: out.rowSum.data as Float32Array,
+    logSumExp: out.logSumExp.data as Float32Array,
+  };
+}

@@ -1,0 +1,87 @@
+// The Loss Inspector's report of a tensor file (the CLI's `losslab inspect --format json` and the custom
+// editor's view): per-token statistics, totals, calibration and the checks. Types only.
+
+/** Which tensor plays which part; names are the file's entry names. */
+export interface InspectRoles {
+  logits: string;
+  labels: string;
+  /** 1 = counted, 0 = left out (attention_mask / loss_mask). */
+  mask?: string;
+  /** Also compared with the labels: equal labels mean the shift was forgotten. */
+  inputIds?: string;
+}
+
+export interface InspectSettings {
+  roles: InspectRoles;
+  ignoreIndex: number;
+  /** Tokens with this label are padding; a warning when they are counted. */
+  padId?: number;
+  /** Labels are the input ids: position t is scored against label t + 1 (a causal LM's labels before the shift). */
+  shift: boolean;
+  /** Rows kept in the worst-tokens table. */
+  worst?: number;
+}
+
+export interface TensorInfo {
+  name: string;
+  dtype: string;
+  shape: number[];
+  bytes: number;
+}
+
+/** One scored position: sequence b, position t (after the shift), target id, and what the model said. */
+export interface TokenRow {
+  sequence: number;
+  position: number;
+  target: number;
+  loss: number;
+  p: number;
+  rank: number;
+  entropy: number;
+  top5: number[];
+  top5p: number[];
+}
+
+export interface ReliabilityBin {
+  /** (lower, upper] of max-probability confidence. */
+  lower: number;
+  upper: number;
+  count: number;
+  confidence: number | null;
+  accuracy: number | null;
+}
+
+export interface InspectWarning {
+  code: 'probabilities' | 'log-probabilities' | 'unshifted-labels' | 'pad-counted' | 'labels-out-of-range' | 'non-finite' | 'all-masked-sequence';
+  message: string;
+  /** The playground scene that explains it. */
+  scene?: string;
+}
+
+export interface InspectReport {
+  file: string;
+  tensors: TensorInfo[];
+  settings: InspectSettings;
+  /** Sequences B, positions T (after the shift), vocabulary V. */
+  shape: { sequences: number; positions: number; vocabulary: number };
+  tokens: number;
+  loss_token_mean: number | null;
+  loss_sequence_mean: number | null;
+  perplexity: number | null;
+  top1: number | null;
+  top5: number | null;
+  ece: number | null;
+  reliability: ReliabilityBin[];
+  /** Loss histogram: `edges` has one more value than `counts`. */
+  histogram: { edges: number[]; counts: number[] };
+  /** Mean loss at each position t over the sequences that count it (null where none does). */
+  by_position: (number | null)[];
+  /** Mean loss of each sequence (null for a sequence with no counted token), and its counted tokens. */
+  by_sequence: (number | null)[];
+  sequence_tokens: number[];
+  worst: TokenRow[];
+  warnings: InspectWarning[];
+  /** Per position [B·T] (after the shift): loss (NaN where not counted), for the token strip. */
+  strip?: { loss: number[]; target: number[]; p: number[]; rank: number[]; top5: number[][] };
+  seconds: number;
+}
