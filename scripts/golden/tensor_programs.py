@@ -21,8 +21,9 @@ torch.set_num_threads(1)
 PROGRAMS = []
 
 
-def program(id, inputs, py, js, tol=None):
-    PROGRAMS.append({"id": id, "inputs": inputs, "py": py.strip(), "js": js.strip(), "tol": tol})
+def program(id, inputs, py, js, tol=None, repr=False):
+    """`repr`: also record how PyTorch prints `out` (the notebook must print it the same)."""
+    PROGRAMS.append({"id": id, "inputs": inputs, "py": py.strip(), "js": js.strip(), "tol": tol, "repr": repr})
 
 
 def f32(shape, seed, lo=-2.0, hi=2.0, grad=False):
@@ -420,6 +421,26 @@ for name, opt_py, opt_js, clip_py, clip_js in [
     program(f"train/{name}", TRAIN_INPUTS(len(PROGRAMS)), TRAIN_PY.format(opt=opt_py, clip=clip_py), TRAIN_JS.format(opt=opt_js, clip=clip_js), tol=2e-4)
 
 
+# ---- printing (str(tensor) as PyTorch writes it)
+for name, py, js, inputs in [
+    ("two_rows", "out = torch.tensor([[0.1, 0.2], [3.25, -4.5]])", "out = torch.tensor([[0.1, 0.2], [3.25, -4.5]])", {}),
+    ("ints_bools", "out = {'i': torch.tensor([[1, -20], [300, 4]]), 'b': torch.tensor([True, False, True])}", "out = { i: torch.tensor([[1, -20], [300, 4]]), b: torch.tensor([true, false, true]) }", {}),
+    ("scientific", "out = torch.tensor([1e-5, 1.0, 123.5])", "out = torch.tensor([1e-5, 1.0, 123.5])", {}),
+    ("integer_floats", "out = torch.tensor([[1., 2.], [-3., 40.]])", "out = torch.tensor([[1, 2], [-3, 40]], { dtype: torch.float32 })", {}),
+    ("big_integer_floats", "out = torch.tensor([1., 2e9])", "out = torch.tensor([1, 2e9], { dtype: torch.float32 })", {}),
+    ("nan_inf", "out = torch.tensor([float('nan'), 1.5, float('inf'), -float('inf')])", "out = torch.tensor([NaN, 1.5, Infinity, -Infinity])", {}),
+    ("float64_scalar", "out = {'d': torch.tensor([0.5, 2.0], dtype=torch.float64), 's': torch.tensor(3.25), 'z': torch.zeros(0, 3)}", "out = { d: torch.tensor([0.5, 2.0], { dtype: torch.float64 }), s: torch.tensor(3.25), z: torch.zeros(0, 3) }", {}),
+    ("three_d", "out = torch.arange(24.).reshape(2, 3, 4) / 8", "out = torch.arange(24, { dtype: torch.float32 }).reshape(2, 3, 4).div(8)", {}),
+    ("wrapped_row", "out = torch.arange(30.) / 7", "out = torch.arange(30, { dtype: torch.float32 }).div(7)", {}),
+    ("summarized", "out = torch.arange(2000.).reshape(40, 50) / 7", "out = torch.arange(2000, { dtype: torch.float32 }).reshape(40, 50).div(7)", {}),
+    ("summarized_1d", "out = torch.arange(5000)", "out = torch.arange(5000)", {}),
+    ("grad_fns", "out = {'leaf': x, 'mul': x * 2, 'sum': x.sum(), 'mean': x.mean(), 'mm': x @ x.T, 'soft': x.softmax(-1), 'view': x.reshape(-1), 'ce': F.cross_entropy(x, torch.tensor([0, 1])), 'mse': F.mse_loss(x, x.detach() * 0)}\nloss = None",
+     "out = { leaf: x, mul: x.mul(2), sum: x.sum(), mean: x.mean(), mm: x.matmul(x.T), soft: x.softmax(-1), view: x.reshape(-1), ce: F.cross_entropy(x, torch.tensor([0, 1])), mse: F.mse_loss(x, x.detach().mul(0)) }\nloss = null",
+     {"x": f32([2, 3], 90, grad=True)}),
+]:
+    program(f"print/{name}", inputs, py, js, repr=True)
+
+
 def to_tensor(spec):
     dtype = {"float32": torch.float32, "int64": torch.int64}[spec["dtype"]]
     t = torch.tensor(spec["data"], dtype=dtype).reshape(spec["shape"])
@@ -434,12 +455,16 @@ def as_json(t):
     return {"dtype": dtype, "shape": list(t.shape), "data": data}
 
 
-def outputs(out):
+def named(out):
     if isinstance(out, torch.Tensor):
-        return {"out": as_json(out)}
+        return {"out": out}
     if isinstance(out, dict):
-        return {k: as_json(v) for k, v in out.items()}
-    return {str(i): as_json(v) for i, v in enumerate(out)}
+        return out
+    return {str(i): v for i, v in enumerate(out)}
+
+
+def outputs(out):
+    return {k: as_json(v) for k, v in named(out).items()}
 
 
 def run(p):
@@ -452,7 +477,7 @@ def run(p):
         loss.backward()
     grads = {name: as_json(t.grad) for name, t in inputs.items() if t.requires_grad and t.grad is not None}
     return {"id": p["id"], "inputs": p["inputs"], "js": p["js"], "py": p["py"], "tol": p["tol"], "backward": loss is not None,
-            "expected": {"outputs": outputs(out), "grad": grads}}
+            "expected": {"outputs": outputs(out), "grad": grads, **({"repr": {k: str(v) for k, v in named(out).items()}} if p["repr"] else {})}}
 
 
 cases = []

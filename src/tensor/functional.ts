@@ -21,6 +21,9 @@ declare module './tensor' {
 
 const camel = (name: string) => name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
+/** grad_fn names PyTorch prints for the losses whose backward node is not named after the function. */
+const GRAD_FN: Record<string, string> = { cross_entropy: 'NllLossBackward0', nll_loss: 'NllLossBackward0' };
+
 const outputShapes = new Map<string, Record<string, { dtype: DType; shape: number[] }>>();
 
 /** The dtype and shape of an op's output (and extras) for these inputs: its graph built once, symbolically. */
@@ -80,7 +83,7 @@ function engineOp(op: OpDefinition) {
     op.check?.(Object.fromEntries(names.map((n, i) => [n, checkView(cast[i])])), options);
     const shapes = outputsOf(op, names, cast, options);
     const differentiable = op.differentiable !== false;
-    const gradFn = differentiable ? `${camel(op.name)}Backward0` : undefined;
+    const gradFn = differentiable ? GRAD_FN[op.name] ?? `${camel(op.name)}Backward0` : undefined;
     const attrs = (extra?: string) => ({ op: op.name, names, options, ...(extra ? { extra } : {}) });
     const out = record('engine', cast, attrs(), shapes.output.dtype, shapes.output.shape, gradFn);
     const extraNames = Object.keys(shapes).filter((n) => n !== 'output');

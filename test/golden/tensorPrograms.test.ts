@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { F, nn, optim, Tensor, torch } from '../../src/tensor';
+import { F, format, nn, optim, Tensor, torch } from '../../src/tensor';
 import { useTestEngine } from '../tensorEngine';
 
 interface TensorJson {
@@ -19,7 +19,7 @@ interface Program {
   js: string;
   tol: number | null;
   backward: boolean;
-  expected: { outputs: Record<string, TensorJson>; grad: Record<string, TensorJson> };
+  expected: { outputs: Record<string, TensorJson>; grad: Record<string, TensorJson>; repr?: Record<string, string> };
 }
 
 const file = JSON.parse(readFileSync(path.join(__dirname, 'tensorPrograms.json'), 'utf8')) as { torch_version: string; programs: Program[] };
@@ -70,6 +70,7 @@ describe(`notebook tensor programs against PyTorch ${file.torch_version} (${file
       const actual = outputsOf(out);
       assert.deepEqual(Object.keys(actual).sort(), Object.keys(p.expected.outputs).sort());
       for (const [name, e] of Object.entries(p.expected.outputs)) compare(name, actual[name], e, tol);
+      for (const [name, text] of Object.entries(p.expected.repr ?? {})) assert.equal(format(actual[name]), text, `${name} prints as PyTorch prints it`);
       for (const [name, t] of leaves) {
         const e = p.expected.grad[name];
         if (e) compare(`grad ${name}`, t.grad ?? undefined, e, tol);

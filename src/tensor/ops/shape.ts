@@ -50,7 +50,7 @@ export function reshapeTo(x: Tensor, target: readonly number[], gradFn = 'ViewBa
 }
 
 P.reshape = function (...shape) {
-  return reshapeTo(this, sizesOf(shape));
+  return reshapeTo(this, sizesOf(shape), 'ReshapeAliasBackward0');
 };
 P.view = function (...shape) {
   return reshapeTo(this, sizesOf(shape));
