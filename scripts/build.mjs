@@ -23,6 +23,7 @@ const bundles = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/kernel/worker.ts'], outfile: 'dist/kernel-worker.js' },
   { ...node, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.js' },
+  { ...node, entryPoints: ['src/lint/worker.ts'], outfile: 'dist/lint-worker.js' },
   { ...node, entryPoints: ['src/tensor/backend/worker.ts'], outfile: 'dist/tensor-worker.js' },
   {
     bundle: true,

@@ -10,6 +10,7 @@ import { answerPanelMessage, PLAYGROUND_VIEW, PlaygroundPanel } from './playgrou
 import { LossKernelController, NOTEBOOK_TYPE } from './notebook/controller';
 import { LossNotebookSerializer } from './notebook/serializer';
 import { newNotebook } from './notebook/newNotebook';
+import { registerLinter } from './lint';
 
 /** What activate() returns: used by integration tests and by other extensions. */
 export interface LossLabApi {
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
       if (index !== undefined) return PlaygroundPanel.show(context, () => host.engine).train(index);
     }),
   );
+  registerLinter(context, (scene) => PlaygroundPanel.show(context, () => host.engine).showScene(scene));
   return {
     evaluate: (request) => host.engine.evaluate(request),
     answerPlayground: (message) => answerPanelMessage(message, host.engine, context.globalStorageUri),

@@ -2,23 +2,11 @@
 // parser is loaded; shared by the CLI and the editor's worker.
 import { PyModule } from './module';
 import { parsePython, type Node, type Tree } from './parser';
-import type { Fix, RuleCode } from './rule';
-import { RULE_CODES } from './rule';
+import type { Finding } from '../protocol/lint';
+import { RULE_CODES, type RuleCode } from './rule';
 import { RULES } from './rules';
 
-export interface Finding {
-  code: RuleCode;
-  message: string;
-  /** 0-based, UTF-16 columns (as VS Code and JavaScript strings count). */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  /** Offsets in the linted text. */
-  start: number;
-  end: number;
-  fix?: Fix;
-}
+export type { Finding } from '../protocol/lint';
 
 export interface LintOptions {
   /** Only these rules (all when absent). */

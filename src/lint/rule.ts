@@ -4,24 +4,14 @@ import { field } from './ast';
 import type { PyModule } from './module';
 import type { Node } from './parser';
 
-export const RULE_CODES = ['LL001', 'LL002', 'LL003', 'LL004', 'LL005', 'LL006', 'LL007', 'LL008'] as const;
-export type RuleCode = (typeof RULE_CODES)[number];
+import type { Fix, RuleCode, TextEdit } from '../protocol/lint';
+
+export { RULE_CODES } from '../protocol/lint';
+export type { Fix, RuleCode, TextEdit } from '../protocol/lint';
 
 /** Playground scenes a finding can open (ids of the playground's scenes). */
 export type SceneId = 'softmax-ce' | 'other' | 'masks' | 'training';
 
-/** A replacement of text[start, end) (offsets in the linted text). */
-export interface TextEdit {
-  start: number;
-  end: number;
-  text: string;
-}
-
-/** A fix offered only where it is certain; applying all its edits fixes the finding. */
-export interface Fix {
-  title: string;
-  edits: TextEdit[];
-}
 
 export interface RuleFinding {
   node: Node;

@@ -54,6 +54,12 @@ export class PlaygroundPanel implements vscode.Disposable {
     panel.onDidChangeViewState(() => (this.ready &&= panel.visible), undefined, this.disposables);
   }
 
+  /** Shows scene `scene` (a playground scene id, e.g. 'softmax-ce'). */
+  showScene(scene: string): void {
+    this.panel.reveal();
+    this.post({ type: 'showScene', scene });
+  }
+
   /** Shows the Training scene and trains preset `preset` there; resolves when the run ends. */
   train(preset: number): Promise<TrainingEndMessage> {
     this.panel.reveal();
