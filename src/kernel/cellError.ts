@@ -25,6 +25,17 @@ export function syntaxError(name: string, source: string, message: string, line:
   return { name: 'SyntaxError', message: `${message} (line ${line}, column ${column})`, stack: `${head}\n${excerpt(source, line, column)}` };
 }
 
+/**
+ * Advice for errors a JavaScript cell meets where Python would not: JS writes 1.0 as 1, so a list of whole
+ * numbers becomes an int64 tensor (as a Python list of ints does) where a float one was meant.
+ */
+export function hintFor(message: string): string | undefined {
+  if (/float|Float/.test(message) && /int64|Long|integer/.test(message) && !/expected \w+ to be an integer/.test(message)) {
+    return 'Hint: JavaScript writes 1.0 as 1, so torch.tensor([[1, 2, 3]]) holds whole numbers and is int64 (as in PyTorch); write torch.tensor([[1, 2, 3]], { dtype: torch.float32 }) or call .float() for a float tensor.';
+  }
+  return undefined;
+}
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -47,6 +58,7 @@ export function runtimeError(name: string, source: string, cell: CompiledCell, e
     first ??= at;
     frames.push(text.replace(frame, `${name}:${at.line}:${at.column}`));
   }
-  const stack = [`${errorName}: ${message}`, ...frames, ...(first ? [excerpt(source, first.line, first.column)] : [])].join('\n');
-  return { name: errorName, message, stack };
+  const hint = hintFor(message);
+  const stack = [`${errorName}: ${message}`, ...frames, ...(first ? [excerpt(source, first.line, first.column)] : []), ...(hint ? [hint] : [])].join('\n');
+  return { name: errorName, message: hint ? `${message}\n${hint}` : message, stack };
 }

@@ -1,8 +1,11 @@
-// The host side of a kernel: starts the kernel worker on first use, runs cells, interrupts (terminates the
-// worker: state is lost, as when a Jupyter kernel is restarted) and restarts.
+// The host side of a kernel: starts the kernel worker on first use, runs cells, interrupts and restarts. An
+// interrupt first asks the kernel to stop at its next engine call (the cell fails, state is kept); a cell that
+// does not stop that way is ended by terminating the worker (state is lost, as on restart), never while a
+// graph runs on ONNX Runtime. Nothing here blocks the caller's thread.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CellOutputJson, FromKernel, ToKernel } from '../protocol/notebook';
+import { IN_ENGINE, newControl, REQUESTED } from './interrupt';
 
 export class KernelInterrupted extends Error {}
 
@@ -10,6 +13,7 @@ export class KernelClient {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, { resolve(r: { outputs: CellOutputJson[]; ok: boolean }): void; reject(e: Error): void }>();
   private nextId = 1;
+  private control = newControl();
 
   constructor(private readonly workerPath = path.join(__dirname, 'kernel-worker.js')) {}
 
@@ -23,26 +27,45 @@ export class KernelClient {
     });
   }
 
-  /** Stops whatever runs (even `while (true) {}`); the next cell starts a fresh kernel. */
-  async interrupt(): Promise<void> {
+  /** Stops whatever runs (even `while (true) {}`): softly at the next engine call, else by a fresh kernel. */
+  async interrupt(graceMs = 1000): Promise<void> {
+    if (!this.worker || this.pending.size === 0) return;
+    const control = this.control;
+    Atomics.store(control, REQUESTED, 1);
+    const started = Date.now();
+    while (this.pending.size > 0 && this.worker) {
+      // A graph in flight finishes first; then the kernel stops at its next engine call.
+      if (Date.now() - started > graceMs && Atomics.load(control, IN_ENGINE) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    if (this.pending.size > 0) await this.stop();
+  }
+
+  /** A fresh kernel: pending cells fail as interrupted; the worker ends between graphs. */
+  private async stop(): Promise<void> {
     const w = this.worker;
+    const control = this.control;
     this.worker = undefined;
     for (const p of this.pending.values()) p.reject(new KernelInterrupted('Interrupted: the kernel was stopped and will restart with a fresh state.'));
     this.pending.clear();
-    await w?.terminate();
+    if (!w) return;
+    Atomics.store(control, REQUESTED, 1);
+    for (let waited = 0; Atomics.load(control, IN_ENGINE) === 1 && waited < 60_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    await w.terminate();
   }
 
   restart(): Promise<void> {
-    return this.interrupt();
+    return this.stop();
   }
 
   dispose(): void {
-    void this.interrupt();
+    void this.stop();
   }
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    this.control = newControl();
+    const worker = new Worker(this.workerPath, { workerData: { control: this.control } });
     worker.unref();
     worker.on('message', (m: FromKernel) => {
       const p = this.pending.get(m.id);

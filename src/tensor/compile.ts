@@ -171,7 +171,9 @@ function run(t: Trace, roots: number[], fetch: boolean[], grad?: GradSpec): Reco
   try {
     outputs = e.run({ key, model: plan.sentTo === e ? undefined : plan.model, feeds, keep, fetch: fetched });
   } catch (error) {
-    if (!(error instanceof EngineFailure && (error as { missingModel?: boolean }).missingModel)) throw engineError(error);
+    // Only the engine's own failures are reworded; anything else (an interrupt from the kernel) passes as it is.
+    if (!(error instanceof EngineFailure)) throw error;
+    if (!(error as { missingModel?: boolean }).missingModel) throw engineError(error);
     outputs = e.run({ key, model: plan.model, feeds, keep, fetch: fetched });
   }
   plan.sentTo = e;

@@ -41,10 +41,42 @@ describe('notebook kernel', () => {
   const stdout = (r: { outputs: { items: { mime: string; data: unknown }[] }[] }) => r.outputs.flatMap((o) => o.items).filter((i) => i.mime.endsWith('stdout')).map((i) => i.data).join('');
 
   it('keeps state across cells, awaits at top level, and computes on the engine', async () => {
-    await kernel.run('const x = torch.tensor([[2, 1, 0.1]]);\nconst y = torch.tensor([0]);', 'javascript', 'cell 1');
+    await kernel.run('const x = torch.tensor([[2, 1, 0.1]], { requires_grad: true });\nconst y = torch.tensor([0]);', 'javascript', 'cell 1');
     const r = await kernel.run('const loss = await F.cross_entropy(x, y);\nloss.backward();\n[loss.item().toFixed(4), x.grad.tolist()[0].map((g) => g.toFixed(4))]', 'javascript', 'cell 2');
     assert.equal(r.ok, true);
     assert.equal(stdout(r), '["0.4170", ["-0.3410", "0.2424", "0.0986"]]\n');
+  });
+
+  it('runs PyTorch-style tensor code without await: a chain of ops, backward through it, printed as PyTorch prints', async () => {
+    const r = await kernel.run('const W = torch.tensor([[0.5, -0.25], [0.125, 1.5]], { requires_grad: true });\nconst h = torch.tensor([[1, 2]], { dtype: torch.float32 }).matmul(W).relu();\nconst l = h.log_softmax(-1).at(":, 0").neg().sum();\nl.backward();\nconsole.log(l);\nW.grad', 'javascript', 'cell 3');
+    assert.equal(r.ok, true, JSON.stringify(r.outputs));
+    // PyTorch: z = [0.75, 2.75], l = −log_softmax(z)[0] = 2.1269; ∂l/∂z = softmax(z) − [1, 0] = [−0.8808, 0.8808]; W.grad = xᵀ·∂l/∂z.
+    assert.equal(stdout(r), 'tensor(2.1269, grad_fn=<SumBackward0>)\ntensor([[-0.8808,  0.8808],\n        [-1.7616,  1.7616]])\n');
+  });
+
+  it('a float op on an int64 tensor names the dtype and hints at { dtype: torch.float32 }', async () => {
+    const r = await kernel.run('const labels = torch.tensor([[1, 2, 3]]);\nF.binary_cross_entropy_with_logits(torch.zeros(1, 3), torch.zeros(1, 3), { pos_weight: labels })', 'javascript', 'cell 4');
+    const error = r.outputs[0].items[0].data as { message: string; stack: string };
+    assert.match(error.message, /expected pos_weight to be a floating point tensor, but got dtype int64\nHint: .*\{ dtype: torch\.float32 \}/);
+    assert.match(error.stack, /at cell 4:2:/);
+  });
+
+  it('a shape error is PyTorch’s message at the cell line that recorded the op, not the line that read it', async () => {
+    const r = await kernel.run('const a = torch.ones(2, 3);\nconst b = torch.ones(4, 5);\nconst c = a.matmul(b);\nc.sum().item()', 'javascript', 'cell 5');
+    const error = r.outputs[0].items[0].data as { message: string; stack: string };
+    assert.equal(error.message, 'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)');
+    assert.match(error.stack, /at cell 5:3:13\n {2}3 \| const c = a\.matmul\(b\);\n {4}\| {13}\^/);
+  });
+
+  it('interrupts a long loop of tensor code at its next engine call, keeping the kernel’s variables', async () => {
+    const loop = kernel.run('const w = torch.ones(64, 64, { requires_grad: true });\nlet steps = 0;\nfor (;;) { w.matmul(w).sum().backward(); w.grad.zero_(); steps++; }', 'javascript', 'cell 6');
+    setTimeout(() => void kernel.interrupt(), 1500);
+    const r = await loop;
+    assert.equal(r.ok, false);
+    const error = r.outputs.at(-1)!.items[0].data as { name: string; stack: string };
+    assert.equal(error.name, 'KeyboardInterrupt');
+    assert.match(error.stack, /at cell 6:3:/);
+    assert.match(stdout(await kernel.run('[w.shape, steps > 0]', 'javascript', 'cell 7')), /^\[\[64, 64\], true\]\n$/);
   });
 
   it('runs TypeScript cells', async () => {
@@ -106,6 +138,15 @@ describe('renderer payloads', () => {
   });
 });
 
+const NOTEBOOK_NUMBERS: Record<string, Record<string, (number | string | null)[]>> = JSON.parse(readFileSync(path.join(ROOT, 'test/golden/notebookOutputs.json'), 'utf8'));
+
+/** The numbers a cell printed (stdout), leaving out those inside keys, strings and tensor suffixes. */
+function printedNumbers(cell: { outputs?: { items: { mime: string; data: unknown }[] }[] }): number[] {
+  const text = (cell.outputs ?? []).flatMap((o) => o.items).filter((i) => i.mime.endsWith('stdout')).map((i) => String(i.data)).join('');
+  const values = text.replace(/"(?:[^"\\]|\\.)*"/g, '').replace(/[A-Za-z_$][\w$]*:/g, '').replace(/(grad_fn|dtype)=[^,)]*/g, '');
+  return (values.match(/-?Infinity|NaN|-?\d+(?:\.\d*)?(?:e[+-]?\d+)?/g) ?? []).map(Number);
+}
+
 describe('losslab run', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'losslab-run-'));
   for (const file of examples) {
@@ -115,6 +156,17 @@ describe('losslab run', () => {
       const nb = parseNotebook(readFileSync(target, 'utf8'));
       const code = nb.cells.filter((c) => c.kind === 'code');
       assert.ok(code.every((c) => c.outputs!.length > 0 && !c.outputs!.some((o) => o.items.some((i) => i.mime.endsWith('.error')))));
+      // The numbers each cell prints, against PyTorch's (scripts/golden/notebook_outputs.py).
+      const expected = NOTEBOOK_NUMBERS[file.replace(/(\.zh-cn)?\.lossnb$/, '')] ?? {};
+      for (const [cell, want] of Object.entries(expected)) {
+        const printed = printedNumbers(nb.cells[Number(cell.slice(5)) - 1]);
+        assert.equal(printed.length, want.length, `${file} ${cell}: printed ${JSON.stringify(printed)}, expected ${want.length} numbers`);
+        printed.forEach((got, i) => {
+          const w = want[i] === null ? NaN : typeof want[i] === 'string' ? Number(want[i]) : (want[i] as number);
+          const close = Number.isNaN(w) ? Number.isNaN(got) : !Number.isFinite(w) ? got === w : Math.abs(got - w) <= 2e-4 + 1e-4 * Math.abs(w);
+          assert.ok(close, `${file} ${cell}, number ${i + 1}: printed ${got}, PyTorch ${w}`);
+        });
+      }
     });
   }
 
@@ -124,6 +176,12 @@ describe('losslab run', () => {
     const run = spawnSync('node', [path.join(ROOT, 'bin/losslab.js'), 'run', bad], { encoding: 'utf8' });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /cell 2: FAILED\nSyntaxError: Unexpected token \(cell 2, line 2, column 9\)\n {2}2 \| let q = ;\n {4}\| {9}\^\n/);
+  });
+
+  it('checks the printed numbers of every notebook that has PyTorch references', () => {
+    const names = new Set(examples.map((f) => f.replace(/(\.zh-cn)?\.lossnb$/, '')));
+    for (const name of Object.keys(NOTEBOOK_NUMBERS).filter((k) => !k.startsWith('_'))) assert.ok(names.has(name), `${name} has references but no notebook`);
+    assert.ok(Object.keys(NOTEBOOK_NUMBERS).length >= 11);
   });
 
   it('exits 1 when a cell fails', () => {

@@ -1,0 +1,200 @@
+"""The numbers each example notebook's cells print, computed independently with PyTorch (float32 where the
+notebook computes in float32, float64 for plain-JS arithmetic). Written to test/golden/notebookOutputs.json:
+{ notebook: { "cell N": [numbers in the order the cell prints them] } }. The tests compare `losslab run`'s
+printed output with these; they never need Python.
+
+    /usr/bin/python3 scripts/golden/notebook_outputs.py
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+out = {}
+
+
+def nums(*values):
+    flat = []
+    for v in values:
+        if isinstance(v, torch.Tensor):
+            v = v.tolist()
+        if isinstance(v, (list, tuple)):
+            flat.extend(nums(*v))
+        else:
+            flat.append(float(v))
+    return flat
+
+
+def put(notebook, cell, *values):
+    out.setdefault(notebook, {})[f"cell {cell}"] = [None if math.isnan(v) else ("Infinity" if v == math.inf else "-Infinity" if v == -math.inf else v) for v in nums(*values)]
+
+
+t = torch.tensor
+f32 = torch.float32
+
+# 01 entropy, cross-entropy, KL
+q = t([[0.7, 0.2, 0.1]])
+logits = t([[1.5, 1.0, -0.5]])
+p = logits.softmax(-1)
+H = -(q * q.log()).sum(-1).mean()
+CE = F.cross_entropy(logits, q)
+KL = F.kl_div(p.log(), q, reduction="batchmean")
+put("01-entropy-cross-entropy-kl", 2, H, CE, KL, H.item() + KL.item())
+P = t([[0.45, 0.05, 0.0, 0.05, 0.45]]) + 1e-6
+Q = t([[0.05, 0.1, 0.7, 0.1, 0.05]])
+put("01-entropy-cross-entropy-kl", 4, F.kl_div(Q.log(), P, reduction="batchmean"), F.kl_div(P.log(), Q, reduction="batchmean"))
+
+# 02 stable log-softmax
+x = t([[1000.0, 999.0, -1000.0]])
+naive = (x.exp() / x.exp().sum(-1, keepdim=True)).log()
+stable = x - x.logsumexp(-1, keepdim=True)
+put("02-stable-log-softmax", 2, naive[0], stable[0], F.log_softmax(x, -1)[0])
+put("02-stable-log-softmax", 3, F.cross_entropy(x, t([1])))
+
+# 03 label smoothing, focal, class weights
+logits = t([[6.0, 0.5, -1.0], [0.2, 1.5, 0.3]])
+y = t([0, 2])
+logp = logits.log_softmax(-1)
+by_hand = (0.9 * -logp.gather(1, y[:, None])[:, 0] + 0.1 * -logp.mean(-1)).mean()
+put("03-label-smoothing-focal-weights", 2, by_hand, F.cross_entropy(logits, y, label_smoothing=0.1))
+pp = torch.linspace(0.05, 0.95, 19)
+curve = -((1 - pp) ** 2) * pp.log()
+py = torch.softmax(t([[math.log(0.7), math.log(0.3)]]), -1)[0, 0]
+put("03-label-smoothing-focal-weights", 4, curve[13], -((1 - py) ** 2) * py.log())
+x = t([[2.0, 0.5], [0.3, 1.2], [1.1, 0.9]])
+tt = t([0, 1, 1])
+w = t([1.0, 4.0])
+nll = -x.log_softmax(-1).gather(1, tt[:, None])[:, 0]
+put("03-label-smoothing-focal-weights", 6, F.cross_entropy(x, tt), (nll * w[tt]).sum() / w[tt].sum(), F.cross_entropy(x, tt, weight=w))
+
+# 04 DPO (TRL's sigmoid loss) and Bradley–Terry
+pc = t([-12.0, -8.5], requires_grad=True)
+pr = t([-14.0, -8.0], requires_grad=True)
+rc = t([-12.5, -9.0])
+rr = t([-13.5, -8.2])
+beta = 0.1
+loss = -F.logsigmoid(beta * ((pc - pr) - (rc - rr))).mean()
+loss.backward()
+cr = beta * (pc.detach() - rc)
+rj = beta * (pr.detach() - rr)
+put("04-dpo-and-reward-model", 2, loss, loss, pc.grad, cr, rj, (cr > rj).float().mean())
+c = t([1.2, 0.3, 2.0])
+r = t([0.4, 0.9, -1.0])
+bt = -F.logsigmoid(c - r).mean()
+put("04-dpo-and-reward-model", 4, bt, bt)
+
+# 05 LM loss with shift and padding mask, top-k accuracy, token vs sequence normalization
+B, T, V = 2, 6, 5
+logits = torch.arange(B * T * V).reshape(B, T, V).float().mul(0.37).sin().mul(2)
+input_ids = t([[0, 3, 1, 4, 2, 2], [1, 2, 0, 0, 0, 0]])
+attention_mask = t([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]])
+labels = input_ids.masked_fill(attention_mask == 0, -100)
+shift_logits = logits[:, :-1, :]
+shift_labels = labels[:, 1:]
+lm = F.cross_entropy(shift_logits.reshape(-1, V), shift_labels.reshape(-1), ignore_index=-100)
+put("05-masks-and-normalization", 2, lm, lm)
+flat_logits = shift_logits.reshape(-1, V)
+flat_labels = shift_labels.reshape(-1)
+keep = flat_labels != -100
+hit = (flat_logits.topk(2, dim=-1).indices == flat_labels[:, None]).any(1) & keep
+top2 = hit.sum().float() / keep.sum()
+per_token = F.cross_entropy(shift_logits.reshape(-1, V), shift_labels.reshape(-1), reduction="none").reshape(B, T - 1)
+valid = (shift_labels != -100).float()
+per_seq = (per_token * valid).sum(1) / valid.sum(1)
+put("05-masks-and-normalization", 4, top2, top2, lm, per_seq[valid.sum(1) > 0].mean())
+put("05-masks-and-normalization", 6, (12.0 / 4 + 30.0 / 20) / 2, (12.0 + 30.0) / 24)
+
+# 06 backprop through W and b
+x = t([[0.5, -1.2, 2.0], [1.0, 0.3, -0.7]])
+y = t([2, 0])
+W = t([[0.1, -0.2, 0.3], [0.0, 0.4, -0.1], [-0.3, 0.2, 0.5], [0.2, 0.1, 0.0]], requires_grad=True)
+b = torch.zeros(4, requires_grad=True)
+F.cross_entropy(x @ W.T + b, y).backward()
+put("06-backprop-softmax-cross-entropy", 2, 0.0, 0.0, b.grad)
+z0 = t([[1.2, -0.3, 0.8, 0.1]], requires_grad=True)
+F.cross_entropy(z0, t([2])).backward()
+put("06-backprop-softmax-cross-entropy", 4, z0.grad)
+
+# 07 BCE with logits and pos_weight
+x = t([[2.0, -1.0, 0.5], [-0.5, 1.5, -2.0]])
+y = t([[1.0, 0, 0], [0, 1.0, 0]])
+pw = torch.full((3,), 3.0)
+weighted = F.binary_cross_entropy_with_logits(x, y, pos_weight=pw)
+put("07-bce-and-pos-weight", 2, F.binary_cross_entropy_with_logits(x, y), weighted, weighted)
+
+# 08 MLM: the notebook's own generator (Park–Miller), then the loss on the picked positions
+seed = 42
+
+
+def rand():
+    global seed
+    seed = (seed * 16807) % 2147483647
+    return seed / 2147483647
+
+
+Vm, MASK, Tm = 12, 11, 40
+ids = [math.floor(rand() * 10) for _ in range(Tm)]
+inp = list(ids)
+lab = [-100] * Tm
+kinds = {"mask": 0, "random": 0, "keep": 0}
+for i, tok in enumerate(ids):
+    if rand() >= 0.15:
+        continue
+    lab[i] = tok
+    u = rand()
+    if u < 0.8:
+        inp[i] = MASK
+        kinds["mask"] += 1
+    elif u < 0.9:
+        inp[i] = math.floor(rand() * 10)
+        kinds["random"] += 1
+    else:
+        kinds["keep"] += 1
+labels = t([lab])
+logits = F.one_hot(t([inp]), Vm).float() * 2 + (torch.arange(Tm)[:, None] + torch.arange(Vm)).float().sin() * 0.5 + 0.01
+mask = labels != -100
+mlm = F.cross_entropy(logits[mask], labels[mask])
+put("08-mlm-masking", 2, mask.sum(), kinds["mask"], kinds["random"], kinds["keep"], mlm, mlm)
+
+# 09 CTC
+Tc, C = 6, 4
+raw = (torch.arange(Tc).reshape(Tc, 1, 1).float() * 1.3 + torch.arange(C).float()).cos() + 0.01
+lp = raw.log_softmax(2)
+put("09-ctc", 2, F.ctc_loss(lp, t([[1, 2, 2]]), t([Tc]), t([3]), reduction="sum"))
+
+# 10 a training loop: nn.Linear, AdamW, 4 micro-batches of gradient accumulation, clip_grad_norm_
+X = torch.arange(64 * 4).reshape(64, 4).float().mul(0.61).sin()
+Y = (X @ t([[1.0], [-2.0], [0.5], [3.0]]))[:, 0].gt(0).long()
+model = torch.nn.Linear(4, 2)
+with torch.no_grad():
+    model.weight.copy_(torch.arange(8).reshape(2, 4).float().mul(0.3).cos().mul(0.1))
+    model.bias.zero_()
+opt = torch.optim.AdamW(model.parameters(), lr=0.05, weight_decay=0.01)
+losses = []
+for step in range(20):
+    total = 0.0
+    for m in range(4):
+        l = F.cross_entropy(model(X[m * 16:(m + 1) * 16]), Y[m * 16:(m + 1) * 16]) / 4
+        l.backward()
+        total += l.item()
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    opt.zero_grad()
+    losses.append(total)
+put("10-train-a-model", 4, losses[0], losses[-1], norm, (model(X).argmax(1) == Y).float().mean())
+
+# 11 InfoNCE from F.normalize and a similarity matrix
+N, D, tau = 4, 3, 0.1
+query = torch.arange(N * D).reshape(N, D).float().mul(0.9).sin()
+key = query + torch.arange(N * D).reshape(N, D).float().mul(1.7).cos().mul(0.3)
+sim = F.normalize(query, dim=1) @ F.normalize(key, dim=1).T / tau
+nce = F.cross_entropy(sim, torch.arange(N))
+put("11-contrastive-infonce", 2, nce, nce)
+
+out["_source"] = f"PyTorch {torch.__version__}"
+path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "notebookOutputs.json")
+with open(path, "w") as fh:
+    json.dump(out, fh, indent=1)
+    fh.write("\n")
