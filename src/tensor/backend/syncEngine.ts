@@ -15,7 +15,8 @@
 // Blocking: the caller's thread is parked in Atomics.wait while a model runs (a notebook kernel worker, a CLI,
 // a plain node test — never VS Code's extension host). Terminating the caller's worker (Interrupt, Restart
 // Kernel) ends the wait at once, and the ORT thread, a nested worker, is terminated with it. `waitSliceMs`
-// bounds each wait; `onWait` is called between slices (e.g. to check an interrupt flag and throw). The ORT
+// bounds each wait; `onWait` is called between slices (e.g. to check an interrupt flag and throw; the ORT
+// thread is then stopped, its stored tensors lost, and the next request starts a new one). The ORT
 // thread answers every request, failures included; if it dies (its uncaught-error hook sets the signal to 2)
 // the wait ends with an EngineFailure and the next request starts a new thread.
 import { existsSync } from 'node:fs';
@@ -92,7 +93,14 @@ export class SyncEngine {
         this.dispose();
         throw new EngineFailure('The tensor engine stopped before answering; the next computation starts it again.');
       }
-      if (state === 'timed-out') this.options.onWait?.();
+      if (state === 'timed-out' && this.options.onWait) {
+        try {
+          this.options.onWait();
+        } catch (error) {
+          this.dispose(); // its reply would answer the next request: this thread's buffers are gone with it
+          throw error;
+        }
+      }
     }
   }
 

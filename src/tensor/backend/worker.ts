@@ -66,7 +66,7 @@ async function run(request: RunRequest): Promise<FromTensorEngine> {
     feeds[name] = t;
   }
   const wanted = [...new Set([...Object.keys(request.keep), ...request.fetch])];
-  const results = await s.run(feeds, wanted);
+  const results = wanted.length ? await s.run(feeds, wanted) : {};
   for (const [name, id] of Object.entries(request.keep)) stored.set(id, results[name]);
   const outputs: Record<string, WireTensor> = {};
   for (const name of request.fetch) outputs[name] = toWire(results[name], name in request.keep);
