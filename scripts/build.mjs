@@ -24,6 +24,7 @@ const bundles = [
   { ...node, entryPoints: ['src/kernel/worker.ts'], outfile: 'dist/kernel-worker.js' },
   { ...node, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.js' },
   { ...node, entryPoints: ['src/lint/worker.ts'], outfile: 'dist/lint-worker.js' },
+  { ...node, entryPoints: ['src/inspect/worker.ts'], outfile: 'dist/inspect-worker.js' },
   { ...node, entryPoints: ['src/tensor/backend/worker.ts'], outfile: 'dist/tensor-worker.js' },
   {
     bundle: true,
@@ -33,7 +34,7 @@ const bundles = [
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    entryPoints: { logView: 'src/webview/logView/main.ts', playground: 'src/webview/playground/main.ts' },
+    entryPoints: { logView: 'src/webview/logView/main.ts', playground: 'src/webview/playground/main.ts', inspector: 'src/webview/inspector/main.ts' },
     outdir: 'dist/webview',
   },
   {

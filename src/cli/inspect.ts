@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectTensors } from '../inspect/inspect';
-import { inspectHtml } from '../inspect/html';
+import { inspectHtml } from '../charts/inspectReport';
 import { defaultSettings } from '../inspect/roles';
 import { loadTokenizer, type TokenText } from '../inspect/tokenizer';
 import { openTensorFile } from '../tensorfile/open';
@@ -61,7 +61,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     const peak = process.resourceUsage().maxRSS * 1024;
     const out = flag(args, '-o') ?? flag(args, '--out');
     const text = format === 'json' ? JSON.stringify({ ...report, peak_rss_bytes: peak }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n'
-      : format === 'html' ? inspectHtml(report, tokenizer)
+      : format === 'html' ? inspectHtml(report, tokenizer?.token)
       : textReport(report, tokenizer, peak);
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);

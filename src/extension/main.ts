@@ -11,6 +11,7 @@ import { LossKernelController, NOTEBOOK_TYPE } from './notebook/controller';
 import { LossNotebookSerializer } from './notebook/serializer';
 import { newNotebook } from './notebook/newNotebook';
 import { registerLinter } from './lint';
+import { registerInspector } from './inspector/inspectorEditor';
 
 /** What activate() returns: used by integration tests and by other extensions. */
 export interface LossLabApi {
@@ -34,7 +35,11 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
     }),
     host,
     vscode.commands.registerCommand('lossLab.checkEngine', () => checkEngine(host.engine)),
-    vscode.commands.registerCommand('lossLab.openPlayground', () => void PlaygroundPanel.show(context, () => host.engine)),
+    vscode.commands.registerCommand('lossLab.openPlayground', (scene?: unknown) => {
+      const panel = PlaygroundPanel.show(context, () => host.engine);
+      if (typeof scene === 'string') panel.showScene(scene);
+    }),
+    ...registerInspector(context),
     vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW, {
       deserializeWebviewPanel: async (panel) => PlaygroundPanel.revive(panel, context, () => host.engine),
     }),

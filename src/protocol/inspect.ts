@@ -85,3 +85,53 @@ export interface InspectReport {
   strip?: { loss: number[]; target: number[]; p: number[]; rank: number[]; top5: number[][] };
   seconds: number;
 }
+
+/** host → inspection worker: inspect `file` (settings guessed from the file when omitted). */
+export interface InspectFileMessage {
+  type: 'inspect';
+  file: string;
+  settings?: InspectSettings;
+  /** A Hugging Face tokenizer.json; the one beside the file when omitted. */
+  tokenizer?: string;
+}
+
+/** worker → host: the file's tensors and the settings in use (before the statistics). */
+export interface OpenedMessage {
+  type: 'opened';
+  tensors: TensorInfo[];
+  settings?: InspectSettings;
+}
+
+/** worker → host: share of the logits rows scored so far. */
+export interface ProgressMessage {
+  type: 'progress';
+  fraction: number;
+}
+
+/** worker → host: the finished report; `tokenText` maps the ids it mentions to text when a tokenizer was found. */
+export interface ReportMessage {
+  type: 'report';
+  report: InspectReport;
+  tokenText?: Record<number, string>;
+}
+
+/** worker → host: the file or settings were refused; `message` names the file and entry. */
+export interface InspectErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type FromInspectWorker = OpenedMessage | ProgressMessage | ReportMessage | InspectErrorMessage;
+
+/** host → Inspector view: show this report (or this error, or progress). */
+export type ToInspectorView =
+  | { type: 'show'; report: InspectReport; tokenText?: Record<number, string> }
+  | { type: 'progress'; fraction: number; tensors: TensorInfo[] }
+  | { type: 'failed'; message: string; tensors: TensorInfo[]; settings?: InspectSettings };
+
+/** Inspector view → host: re-run with these settings; open a playground scene; the view finished drawing. */
+export type FromInspectorView =
+  | { type: 'ready' }
+  | { type: 'settings'; settings: InspectSettings }
+  | { type: 'openScene'; scene: string }
+  | { type: 'rendered'; totals: Record<string, string>; stripTokens: number; reliabilityBars: number };

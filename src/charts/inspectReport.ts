@@ -2,7 +2,6 @@
 // strip coloured by loss (each token's title holds its loss, p, rank and top-5) and the worst tokens. Used as a
 // self-contained page by `losslab inspect --format html` and as the body of the Loss Inspector's view.
 import type { InspectReport, ReliabilityBin } from '../protocol/inspect';
-import type { TokenText } from './tokenizer';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const fmt = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(d));
@@ -37,17 +36,16 @@ export function positionSvg(values: (number | null)[], width = 420, height = 220
 <text x="${(pad + width) / 2}" y="${height - 4}" text-anchor="middle">position t (0 … ${values.length - 1})</text></svg>`;
 }
 
-/** Loss → background: low loss transparent, high loss strong red (log scale up to 10 nats). */
+/** Loss → one of 10 heat classes (log scale up to 10 nats): classes, not inline styles, so a strict CSP holds. */
 function heat(loss: number): string {
-  if (!Number.isFinite(loss)) return 'transparent';
-  const a = Math.min(1, Math.log1p(loss) / Math.log1p(10));
-  return `rgba(220, 50, 47, ${a.toFixed(3)})`;
+  if (!Number.isFinite(loss)) return 'h9';
+  return `h${Math.min(9, Math.floor((Math.log1p(Math.max(0, loss)) / Math.log1p(10)) * 10))}`;
 }
 
 /** Token strips, one per sequence (at most `maxSequences`, `maxTokens` each). */
-export function stripHtml(r: InspectReport, tokenizer?: TokenText, maxSequences = 16, maxTokens = 512): string {
+export function stripHtml(r: InspectReport, text?: (id: number) => string, maxSequences = 16, maxTokens = 512): string {
   if (!r.strip) return '';
-  const name = (id: number) => (tokenizer ? tokenizer.token(id) : String(id));
+  const name = (id: number) => (text ? text(id) : String(id));
   const T = r.shape.positions;
   const rows: string[] = [];
   for (let b = 0; b < Math.min(r.shape.sequences, maxSequences); b++) {
@@ -61,15 +59,15 @@ export function stripHtml(r: InspectReport, tokenizer?: TokenText, maxSequences 
         continue;
       }
       const title = `position ${t}: ${name(target)} (id ${target})\nloss ${fmt(loss)}  p ${r.strip.p[i].toExponential(2)}  rank ${r.strip.rank[i]}\ntop-5: ${r.strip.top5[i].map(name).join(' | ')}`;
-      cells.push(`<span class="tok" style="background:${heat(loss)}" title="${esc(title)}" data-loss="${fmt(loss)}">${esc(name(target)).replace(/\n/g, '⏎') || '∅'}</span>`);
+      cells.push(`<span class="tok ${heat(loss)}" title="${esc(title)}" data-loss="${fmt(loss)}">${esc(name(target)).replace(/\n/g, '⏎') || '∅'}</span>`);
     }
     rows.push(`<div class="strip"><span class="seq">${b}</span>${cells.join('')}</div>`);
   }
   return `<section><h2>Tokens coloured by loss</h2>${rows.join('')}</section>`;
 }
 
-export function reportBody(r: InspectReport, tokenizer?: TokenText): string {
-  const name = (id: number) => esc(tokenizer ? JSON.stringify(tokenizer.token(id)) : String(id));
+export function reportBody(r: InspectReport, text?: (id: number) => string): string {
+  const name = (id: number) => esc(text ? JSON.stringify(text(id)) : String(id));
   const gap = r.loss_token_mean !== null && r.loss_sequence_mean !== null ? r.loss_sequence_mean - r.loss_token_mean : null;
   const totals = [
     ['tokens counted', `${r.tokens} of ${r.shape.sequences * r.shape.positions}`],
@@ -88,18 +86,17 @@ export function reportBody(r: InspectReport, tokenizer?: TokenText): string {
 <p class="explain">The token mean divides the summed loss by all ${r.tokens} counted tokens (what <code>F.cross_entropy</code> returns); the sequence mean averages each sequence's own mean, so short sequences weigh as much as long ones${gap === null ? '' : ` (here ${gap >= 0 ? '+' : ''}${gap.toFixed(4)})`}.</p></section>
 ${warnings ? `<section><h2>Checks</h2><ul class="warnings">${warnings}</ul></section>` : ''}
 <section class="charts"><figure><figcaption>Reliability diagram</figcaption>${reliabilitySvg(r.reliability)}</figure><figure><figcaption>Mean loss by position</figcaption>${positionSvg(r.by_position)}</figure></section>
-${stripHtml(r, tokenizer)}
+${stripHtml(r, text)}
 <section><h2>Worst tokens</h2><table class="worst"><thead><tr><th data-key="0">seq</th><th data-key="1">pos</th><th>target</th><th data-key="3">loss</th><th data-key="4">p</th><th data-key="5">rank</th><th data-key="6">entropy</th><th>top-5</th></tr></thead><tbody>${worst}</tbody></table></section>`;
 }
 
-export const REPORT_CSS = `body{font-family:system-ui,sans-serif;margin:16px;color:var(--fg,#222);background:var(--bg,#fff)}
-table{border-collapse:collapse}th,td{padding:2px 8px;text-align:left}td.num{font-variant-numeric:tabular-nums}
+export const REPORT_CSS = `table{border-collapse:collapse}th,td{padding:2px 8px;text-align:left}td.num{font-variant-numeric:tabular-nums}
 .worst td{font-family:monospace;font-size:12px}.worst th[data-key]{cursor:pointer}
 .charts{display:flex;gap:24px;flex-wrap:wrap}.chart{width:100%;max-width:420px;height:auto}.chart text{font-size:10px;fill:currentColor}
 .axis{stroke:currentColor;stroke-width:1}.diagonal{stroke:#888;stroke-dasharray:4 3}.bar{fill:#268bd2;opacity:.8}.line{fill:none;stroke:#268bd2;stroke-width:1.5}
 .strip{font-family:monospace;font-size:12px;line-height:1.9;margin:2px 0;white-space:pre-wrap}.seq{color:#888;margin-right:8px}
-.tok{padding:1px 1px;border-radius:2px}.tok.ignored{color:#999}.warning{margin:4px 0}.explain{max-width:60em;color:#666}`;
+.tok{padding:1px 1px;border-radius:2px}.h0{background:rgba(220,50,47,0.00)}.h1{background:rgba(220,50,47,0.11)}.h2{background:rgba(220,50,47,0.22)}.h3{background:rgba(220,50,47,0.33)}.h4{background:rgba(220,50,47,0.44)}.h5{background:rgba(220,50,47,0.56)}.h6{background:rgba(220,50,47,0.67)}.h7{background:rgba(220,50,47,0.78)}.h8{background:rgba(220,50,47,0.89)}.h9{background:rgba(220,50,47,1.00)}.tok.ignored{color:#999}.warning{margin:4px 0}.explain{max-width:60em;opacity:.75}`;
 
-export function inspectHtml(r: InspectReport, tokenizer?: TokenText): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Loss Inspector — ${esc(r.file.split(/[\\/]/).pop() ?? '')}</title><style>${REPORT_CSS}</style></head><body><h1>${esc(r.file.split(/[\\/]/).pop() ?? '')}</h1>${reportBody(r, tokenizer)}</body></html>\n`;
+export function inspectHtml(r: InspectReport, text?: (id: number) => string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Loss Inspector — ${esc(r.file.split(/[\\/]/).pop() ?? '')}</title><style>body{font-family:system-ui,sans-serif;margin:16px;color:#222;background:#fff}${REPORT_CSS}</style></head><body><h1>${esc(r.file.split(/[\\/]/).pop() ?? '')}</h1>${reportBody(r, text)}</body></html>\n`;
 }

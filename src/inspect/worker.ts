@@ -1,0 +1,50 @@
+// Runs in a worker_threads Worker started by the Loss Inspector: opens one tensor file, scores it on ONNX
+// Runtime and posts progress and the report. The host cancels by terminating the worker.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type { FromInspectWorker, InspectFileMessage, InspectReport } from '../protocol/inspect';
+import { openTensorFile } from '../tensorfile/open';
+import { byteLength } from '../tensorfile/tensorFile';
+import { inspectTensors } from './inspect';
+import { defaultSettings } from './roles';
+import { loadTokenizer } from './tokenizer';
+
+const port = parentPort;
+if (!port) throw new Error('the inspection worker must run inside a worker_threads Worker');
+const post = (m: FromInspectWorker) => port.postMessage(m);
+
+/** Every id the report shows (strip targets and top-5, worst tokens), as text. */
+function tokenTexts(report: InspectReport, token: (id: number) => string): Record<number, string> {
+  const ids = new Set<number>();
+  for (const id of report.strip?.target ?? []) if (id >= 0) ids.add(id);
+  for (const row of report.strip?.top5 ?? []) for (const id of row) ids.add(id);
+  for (const w of report.worst) [w.target, ...w.top5].forEach((id) => ids.add(id));
+  return Object.fromEntries([...ids].map((id) => [id, token(id)]));
+}
+
+port.on('message', async (message: InspectFileMessage) => {
+  try {
+    const file = await openTensorFile(message.file);
+    try {
+      const tensors = file.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, bytes: byteLength(e) }));
+      const settings = message.settings ?? defaultSettings(tensors);
+      post({ type: 'opened', tensors, settings });
+      if (!settings) throw new Error(`${path.basename(message.file)}: no logits [B, T, V] or [N, V] with labels of their leading shape among ${tensors.map((t) => `${t.name} ${t.dtype}[${t.shape.join(', ')}]`).join(', ')}; choose the roles`);
+      let last = 0;
+      const report = await inspectTensors(file, settings, {
+        strip: true,
+        onProgress: (fraction) => {
+          if (fraction - last >= 0.02 || fraction === 1) post({ type: 'progress', fraction: (last = fraction) });
+        },
+      });
+      const tokenizerPath = message.tokenizer ?? [path.join(path.dirname(message.file), 'tokenizer.json')].find(existsSync);
+      const tokenText = tokenizerPath ? tokenTexts(report, loadTokenizer(tokenizerPath).token) : undefined;
+      post({ type: 'report', report, tokenText });
+    } finally {
+      file.close();
+    }
+  } catch (error) {
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+});
