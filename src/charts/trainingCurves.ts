@@ -31,6 +31,45 @@ export interface Figure {
 
 const EVAL_PREFIX = /^(eval|val|validation|test)[/_]/;
 
+/** Schedules and counters (epoch, learning rate): drawn as logged, never smoothed. */
+const SCHEDULE = /^(epoch|lr|learning_rate)([-_/].*)?$/i;
+
+/** Loss-spike markers drawn per series at most: the largest (most standard deviations above the window). */
+export const MAX_SPIKE_MARKERS = 20;
+
+/** A series has wall times when every point has one (a format without timestamps gives null). */
+function hasWallTimes(series: Series): boolean {
+  return series.wallTimes.length > 0 && series.wallTimes.every((w) => w !== null);
+}
+
+/** Names of the runs with no wall times at all: on a wall-time x axis their charts keep the step axis. */
+export function runsWithoutWallTimes(runs: readonly Run[]): string[] {
+  return runs.filter((r) => Object.values(r.scalars).some((s) => s.values.length) && !Object.values(r.scalars).some(hasWallTimes)).map((r) => r.name);
+}
+
+/**
+ * y-axis number format: values below 0.01 (a learning rate) as 3e-4, never SI prefixes such as "300μ"; a log
+ * axis spanning several decades gets one tick per decade (or per few) instead of crowded 2s and 5s.
+ */
+function yAxisFormat(values: readonly number[], logY: boolean): Record<string, unknown> {
+  let max = 0;
+  let minPositive = Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    max = Math.max(max, Math.abs(v));
+    if (v > 0) minPositive = Math.min(minPositive, v);
+  }
+  const format: Record<string, unknown> = { exponentformat: 'e' };
+  if (max > 0 && max < 0.01) format.tickformat = '~e';
+  if (logY && Number.isFinite(minPositive) && max > 0) {
+    const decades = Math.log10(max) - Math.log10(minPositive);
+    if (decades >= 2) format.dtick = Math.ceil(decades / 5);
+    else format.nticks = 5;
+    if (max < 0.01 || minPositive < 0.01) format.tickformat = '~e';
+  }
+  return format;
+}
+
 /** The metric a tag belongs to: eval_loss and train/loss both chart under "loss". */
 export function metricOf(tag: string): { metric: string; split: 'train' | 'eval' } {
   if (EVAL_PREFIX.test(tag)) return { metric: tag.replace(EVAL_PREFIX, ''), split: 'eval' };
@@ -41,8 +80,9 @@ function pick<T>(items: readonly T[], indices: number[]): T[] {
   return indices.map((i) => items[i]);
 }
 
-function seriesTraces(run: Run, tag: string, series: Series, color: string, theme: ChartTheme, o: CurveOptions): Record<string, unknown>[] {
-  const { split } = metricOf(tag);
+function seriesTraces(run: Run, tag: string, series: Series, color: string, theme: ChartTheme, options: CurveOptions): Record<string, unknown>[] {
+  const { metric, split } = metricOf(tag);
+  const o = SCHEDULE.test(metric) ? { ...options, smoothing: 0 } : options;
   const xs: (number | string | null)[] = o.x === 'step' ? series.steps : series.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString()));
   const ys = series.values;
   const smooth = smoothTensorBoard(ys, o.smoothing);
@@ -73,9 +113,12 @@ function seriesTraces(run: Run, tag: string, series: Series, color: string, them
     traces.push({ type, mode: 'lines', x: xe, y: hi, fill: 'tonexty', fillcolor: `${color}22`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, legendgroup: name, name: `${name} min/max` });
   }
   if (split === 'train' && /loss/i.test(tag)) {
-    const spikes = findSpikes(ys);
+    const found = findSpikes(ys);
+    const spikes = found.length > MAX_SPIKE_MARKERS ? [...found].sort((a, b) => b.score - a.score).slice(0, MAX_SPIKE_MARKERS).sort((a, b) => a.index - b.index) : found;
     if (spikes.length) {
-      traces.push({ type, mode: 'markers', x: pick(xs, spikes), y: pick(ys, spikes), name: `${name} spikes`, marker: { color: theme.danger, symbol: 'x', size: 9 }, legendgroup: name, hovertemplate: `spike ${tag}<br>%{x}: %{y:.6g}<extra></extra>` });
+      const label = spikes.length < found.length ? `${name} spikes (${spikes.length} largest of ${found.length})` : `${name} spikes`;
+      const at = spikes.map((p) => p.index);
+      traces.push({ type, mode: 'markers', x: pick(xs, at), y: pick(ys, at), name: label, marker: { color: theme.danger, symbol: 'x', size: 9 }, legendgroup: name, hovertemplate: `spike ${tag}<br>%{x}: %{y:.6g}<extra></extra>` });
     }
   }
   return traces;
@@ -87,32 +130,44 @@ export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options
   const byMetric = new Map<string, Record<string, unknown>[]>();
   let colorIndex = 0;
   const colors = new Map<string, string>();
+  const values = new Map<string, number[]>();
+  // On a wall-time axis, a metric any of whose series lacks wall times keeps the step axis.
+  const onSteps = new Set<string>();
+  if (o.x === 'wall_time') {
+    for (const run of runs) for (const [tag, series] of Object.entries(run.scalars)) if (series.values.length && !hasWallTimes(series)) onSteps.add(metricOf(tag).metric);
+  }
   for (const run of runs) {
     for (const [tag, series] of Object.entries(run.scalars)) {
       if (!series.values.length) continue;
       const { metric } = metricOf(tag);
+      const all = values.get(metric) ?? [];
+      for (const v of series.values) all.push(v);
+      values.set(metric, all);
       const key = `${run.name}\u0000${metric}`;
       if (!colors.has(key)) colors.set(key, theme.palette[colorIndex++ % theme.palette.length]);
       const traces = byMetric.get(metric) ?? [];
-      traces.push(...seriesTraces(run, tag, series, colors.get(key)!, theme, o));
+      traces.push(...seriesTraces(run, tag, series, colors.get(key)!, theme, onSteps.has(metric) ? { ...o, x: 'step' } : o));
       byMetric.set(metric, traces);
     }
   }
   const metrics = [...byMetric.keys()].sort((a, b) => Number(!/loss/i.test(a)) - Number(!/loss/i.test(b)) || a.localeCompare(b));
-  return metrics.map((metric) => ({
-    metric,
-    data: byMetric.get(metric)!,
-    layout: {
-      title: { text: metric, font: { size: 13 } },
-      paper_bgcolor: theme.background,
-      plot_bgcolor: theme.background,
-      font: { color: theme.foreground, family: theme.font, size: 11 },
-      xaxis: { title: { text: o.x === 'step' ? 'step' : 'wall time' }, gridcolor: theme.grid, type: o.x === 'step' ? 'linear' : 'date' },
-      yaxis: { type: o.logY ? 'log' : 'linear', gridcolor: theme.grid },
-      margin: { l: 55, r: 15, t: 35, b: 45 },
-      height: 340,
-      legend: { orientation: 'h', y: -0.3 },
-      hovermode: 'closest',
-    },
-  }));
+  return metrics.map((metric) => {
+    const x = onSteps.has(metric) ? 'step' : o.x;
+    return {
+      metric,
+      data: byMetric.get(metric)!,
+      layout: {
+        title: { text: metric, font: { size: 13 } },
+        paper_bgcolor: theme.background,
+        plot_bgcolor: theme.background,
+        font: { color: theme.foreground, family: theme.font, size: 11 },
+        xaxis: { title: { text: x === 'step' ? (o.x === 'wall_time' ? 'step (no wall times logged)' : 'step') : 'wall time' }, gridcolor: theme.grid, type: x === 'step' ? 'linear' : 'date' },
+        yaxis: { type: o.logY ? 'log' : 'linear', gridcolor: theme.grid, ...yAxisFormat(values.get(metric)!, o.logY) },
+        margin: { l: 55, r: 15, t: 35, b: 45 },
+        height: 340,
+        legend: { orientation: 'h', y: -0.3 },
+        hovermode: 'closest',
+      },
+    };
+  });
 }

@@ -19,19 +19,25 @@ export function smoothTensorBoard(values: readonly number[], weight: number): nu
   });
 }
 
+/** A loss spike: its index, and how many standard deviations above the window's mean it lies. */
+export interface Spike {
+  index: number;
+  score: number;
+}
+
 /**
- * Indices of loss spikes: after at least `minPoints` values, a value above mean + k·std of the previous
- * `window` finite values (k = 2, window = 100 by default).
+ * Loss spikes: after at least `minPoints` values, a value above mean + k·std of the previous `window` finite
+ * values (k = 2, window = 100 by default), in index order.
  */
-export function findSpikes(values: readonly number[], k = 2, window = 100, minPoints = 10): number[] {
-  const spikes: number[] = [];
+export function findSpikes(values: readonly number[], k = 2, window = 100, minPoints = 10): Spike[] {
+  const spikes: Spike[] = [];
   const history: number[] = [];
   values.forEach((v, i) => {
     if (!Number.isFinite(v)) return;
     if (history.length >= minPoints) {
       const mean = history.reduce((a, b) => a + b, 0) / history.length;
       const std = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length);
-      if (v > mean + k * std) spikes.push(i);
+      if (v > mean + k * std) spikes.push({ index: i, score: std > 0 ? (v - mean) / std : Infinity });
     }
     history.push(v);
     if (history.length > window) history.shift();

@@ -57,6 +57,38 @@ describe('training-log view (browser)', () => {
     assert.deepEqual(wb.cspViolations, []);
   });
 
+  it('writes the learning rate as 3e-4, not 300μ, and draws lr and epoch unsmoothed', async () => {
+    const view = wb.webview();
+    const lr = view.locator('.chart[data-metric="lr"]');
+    await lr.locator('.ytick').first().waitFor();
+    const ticks = (await lr.locator('.ytick text').allTextContents()).map((t) => t.trim());
+    assert.ok(ticks.length >= 3, ticks.join(' | '));
+    assert.ok(ticks.every((t) => /^\d(\.\d+)?e[-−]\d+$|^0$/.test(t)), ticks.join(' | '));
+    for (const metric of ['lr', 'epoch']) {
+      const traces = await view.locator(`.chart[data-metric="${metric}"] .js-plotly-plot`).evaluate((gd) => (gd as unknown as { data: { name?: string }[] }).data.map((t) => t.name ?? ''));
+      assert.ok(!traces.some((n) => n.endsWith('(raw)')), `${metric}: ${traces.join(' | ')}`);
+    }
+  });
+
+  it('keeps the step axis of a log without wall times when the x axis is set to wall time, and says so', async () => {
+    const view = wb.webview();
+    const xAxis = view.locator('vscode-dropdown[aria-label="X axis"]');
+    await xAxis.click();
+    await view.locator('vscode-option', { hasText: 'Wall time' }).click();
+    const status = view.locator('#status');
+    await status.filter({ hasText: 'has no wall times' }).waitFor();
+    assert.match(await status.innerText(), /trainer_log\.jsonl has no wall times: its charts keep the step axis/);
+    const title = view.locator('.chart[data-metric="loss"] .g-xtitle');
+    await title.filter({ hasText: 'no wall times' }).waitFor();
+    assert.equal((await title.innerText()).trim(), 'step (no wall times logged)');
+    const xTicks = await view.locator('.chart[data-metric="loss"] .xtick text').allTextContents();
+    assert.ok(!xTicks.some((t) => /2000|Jan|Nov/.test(t)), xTicks.join(' | '));
+    await wb.screenshot('log-view-wall-time-without-timestamps');
+    await xAxis.click();
+    await view.locator('vscode-option', { hasText: 'Step' }).click();
+    await title.filter({ hasText: /^step$/ }).waitFor();
+  });
+
   it('exports a chart as PNG through the save dialog, without a CSP violation', async () => {
     const view = wb.webview();
     await view.locator('.chart[data-metric="loss"] vscode-button', { hasText: 'PNG' }).click();
@@ -81,6 +113,32 @@ describe('training-log view (browser)', () => {
     } finally {
       rmSync(file, { force: true });
     }
+  });
+
+  it('asks for a log at the workspace root, listing only folders and log files', async () => {
+    const { page } = wb;
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('Loss Lab: Plot Training Log');
+    const dialog = page.locator('.quick-input-widget', { hasText: 'Training log or folder of runs' });
+    await dialog.waitFor();
+    const input = dialog.locator('input');
+    const workspace = path.resolve(__dirname, '../../examples');
+    for (let i = 0; i < 50 && !(await input.inputValue()).endsWith('/'); i++) await page.waitForTimeout(100);
+    assert.equal(await input.inputValue(), `${workspace}/`);
+    const rows = async () => {
+      await page.waitForTimeout(1000);
+      return (await dialog.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
+    };
+    const root = await rows();
+    assert.ok(root.includes('logs') && root.includes('notebooks'), root.join(' | '));
+    assert.ok(!root.includes('README.md'), root.join(' | '));
+    await input.fill(`${workspace}/notebooks/`);
+    const notebooks = await rows();
+    assert.deepEqual(notebooks.filter((n) => n.endsWith('.lossnb')), []);
+    await input.fill(`${workspace}/logs/char-lm/`);
+    assert.ok((await rows()).includes('trainer_log.jsonl'));
+    await wb.screenshot('log-view-open-dialog');
+    await page.keyboard.press('Escape');
   });
 
   it('draws a 100k-point curve with WebGL (scattergl) under the strict CSP, and stays responsive', async () => {

@@ -1,6 +1,7 @@
 // Training-curve figures: which plotly trace type draws a series, and how many points it gets.
 import * as assert from 'node:assert/strict';
-import { DEFAULT_CURVE_OPTIONS, trainingFigures } from '../../src/charts/trainingCurves';
+import { DEFAULT_CURVE_OPTIONS, MAX_SPIKE_MARKERS, runsWithoutWallTimes, trainingFigures } from '../../src/charts/trainingCurves';
+import { findSpikes } from '../../src/logs/curves';
 import { LIGHT_THEME } from '../../src/charts/theme';
 import type { Run } from '../../src/logs/model';
 
@@ -59,5 +60,82 @@ describe('training-curve figures', () => {
     const smoothed = traces(DEFAULT_CURVE_OPTIONS.maxPoints, true).find((t) => t.name === 'run · loss')!;
     assert.equal(smoothed.type, 'scatter');
     assert.equal(smoothed.x.length, DEFAULT_CURVE_OPTIONS.maxPoints);
+  });
+});
+
+/** A run with the given series (no wall times unless given). */
+function runOf(name: string, scalars: Record<string, { values: number[]; wallTimes?: (number | null)[] }>): Run {
+  return {
+    name,
+    format: 'jsonl',
+    scalars: Object.fromEntries(
+      Object.entries(scalars).map(([tag, s]) => [tag, { steps: s.values.map((_, i) => (i + 1) * 10), wallTimes: s.wallTimes ?? s.values.map(() => null), values: s.values }]),
+    ),
+    skipped: {},
+  };
+}
+
+type Layout = { xaxis: { type: string; title: { text: string } }; yaxis: Record<string, unknown> };
+
+describe('training-curve figures: axes, schedules and spike markers', () => {
+  it('keeps the step axis, and says so, for a log without wall times when the x axis is wall time', () => {
+    const noTimes = runOf('char-lm', { loss: { values: [3, 2.5, 2] } });
+    const timed = runOf('tb', { accuracy: { values: [0.5, 0.6], wallTimes: [1_767_225_600, 1_767_225_660] } });
+    const figures = trainingFigures([noTimes, timed], LIGHT_THEME, { x: 'wall_time' });
+    const byMetric = Object.fromEntries(figures.map((f) => [f.metric, f]));
+    const loss = byMetric.loss.layout as unknown as Layout;
+    assert.equal(loss.xaxis.type, 'linear');
+    assert.equal(loss.xaxis.title.text, 'step (no wall times logged)');
+    assert.deepEqual((byMetric.loss.data as unknown as Trace[]).find((t) => t.name === 'char-lm · loss')!.x, [10, 20, 30]);
+    const accuracy = byMetric.accuracy.layout as unknown as Layout;
+    assert.equal(accuracy.xaxis.type, 'date');
+    assert.equal((byMetric.accuracy.data as unknown as Trace[]).find((t) => t.name === 'tb · accuracy')!.x[0], '2026-01-01T00:00:00.000Z');
+    assert.deepEqual(runsWithoutWallTimes([noTimes, timed]), ['char-lm']);
+  });
+
+  it('marks only the 20 largest loss spikes of a run, and says how many there were', () => {
+    // A flat loss with 60 spikes of growing height, further apart than the detector's 100-point window.
+    const values = Array.from({ length: 12_000 }, (_, i) => (i % 200 === 150 ? 2 + i / 1000 : 1 + 0.01 * Math.sin(i)));
+    const found = findSpikes(values);
+    assert.equal(found.length, 60);
+    const [figure] = trainingFigures([runOf('run', { loss: { values } })], LIGHT_THEME);
+    const markers = (figure.data as unknown as Trace[]).filter((t) => t.name?.includes('spikes'));
+    assert.equal(markers.length, 1);
+    assert.equal(MAX_SPIKE_MARKERS, 20);
+    assert.equal(markers[0].name, 'run · loss spikes (20 largest of 60)');
+    assert.equal(markers[0].y.length, 20);
+    // The largest: the last 20 (the highest), in step order.
+    assert.deepEqual(markers[0].y, found.slice(-20).map((s) => values[s.index]));
+  });
+
+  it('writes a learning rate as 3e-4 (no SI prefix such as 300μ) and does not smooth epoch or lr', () => {
+    const lr = Array.from({ length: 50 }, (_, i) => 3e-5 * Math.min(i + 1, 10));
+    const epoch = Array.from({ length: 50 }, (_, i) => (i + 1) * 0.02);
+    const figures = trainingFigures([runOf('run', { loss: { values: epoch.map((e) => 3 - e + 0.1 * Math.sin(e * 50)) }, lr: { values: lr }, epoch: { values: epoch }, learning_rate: { values: lr } })], LIGHT_THEME, { smoothing: 0.9 });
+    const byMetric = Object.fromEntries(figures.map((f) => [f.metric, f]));
+    for (const metric of ['lr', 'learning_rate']) {
+      const yaxis = (byMetric[metric].layout as unknown as Layout).yaxis;
+      assert.equal(yaxis.tickformat, '~e', metric);
+      assert.equal(yaxis.exponentformat, 'e', metric);
+    }
+    for (const metric of ['lr', 'epoch', 'learning_rate']) {
+      const data = byMetric[metric].data as unknown as Trace[];
+      assert.equal(data.length, 1, `${metric}: one trace, no faint raw curve under a smoothed one`);
+      assert.deepEqual(data[0].y, metric === 'epoch' ? epoch : lr, metric);
+    }
+    const loss = byMetric.loss.data as unknown as Trace[];
+    assert.ok(loss.some((t) => t.name === 'run · loss (raw)'), 'the loss is still smoothed');
+    assert.equal((byMetric.loss.layout as unknown as Layout).yaxis.tickformat, undefined);
+  });
+
+  it('gives a log-y axis over several decades one label per decade or few, not crowded 2s and 5s', () => {
+    const values = Array.from({ length: 200 }, (_, i) => 10 * Math.exp(-i / 15)); // 10 … 2e-5: ~5.7 decades
+    const [figure] = trainingFigures([runOf('run', { loss: { values } })], LIGHT_THEME, { logY: true });
+    const yaxis = (figure.layout as unknown as Layout).yaxis;
+    assert.equal(yaxis.type, 'log');
+    assert.equal(yaxis.dtick, 2);
+    assert.equal(yaxis.tickformat, '~e');
+    const [narrow] = trainingFigures([runOf('run', { loss: { values: [3, 2, 1.5] } })], LIGHT_THEME, { logY: true });
+    assert.equal((narrow.layout as unknown as Layout).yaxis.nticks, 5);
   });
 });

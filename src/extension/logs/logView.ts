@@ -6,7 +6,11 @@ import { detectFormat, findLogFiles, LogFile, mergeInto } from '../../logs/files
 import { emptyRun, type Run } from '../../logs/model';
 import { CurvePanel } from '../curves/curvePanel';
 
-const LOG_FILTERS = { 'Training logs': ['json', 'jsonl', 'csv', 'log', '*'] };
+/**
+ * The open dialog lists folders and the files these extensions match: trainer_state.json, metrics.json,
+ * *.jsonl, *.csv, training.log. (TensorBoard event files have no extension: pick their run folder.)
+ */
+const LOG_FILTERS = { 'Training logs': ['json', 'jsonl', 'csv', 'log'] };
 
 export async function plotTrainingLog(extensionUri: vscode.Uri, target?: vscode.Uri): Promise<LogView | undefined> {
   target ??= pickFromEditor() ?? (await pick());
@@ -20,7 +24,14 @@ function pickFromEditor(): vscode.Uri | undefined {
 }
 
 async function pick(): Promise<vscode.Uri | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: false, filters: LOG_FILTERS, title: vscode.l10n.t('Training log or folder of runs') });
+  const picked = await vscode.window.showOpenDialog({
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    canSelectFiles: true,
+    canSelectFolders: true,
+    canSelectMany: false,
+    filters: LOG_FILTERS,
+    title: vscode.l10n.t('Training log or folder of runs'),
+  });
   return picked?.[0];
 }
 

@@ -3,7 +3,7 @@
 import type { FromLogView, ToLogView } from '../../protocol/logView';
 import { appendSeries, seriesOf, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
-import { DEFAULT_CURVE_OPTIONS, trainingFigures, type CurveOptions } from '../../charts/trainingCurves';
+import { DEFAULT_CURVE_OPTIONS, runsWithoutWallTimes, trainingFigures, type CurveOptions } from '../../charts/trainingCurves';
 import { loadTranslations, t } from '../l10n';
 import { button, checkbox, dropdown, slider } from '../ui/components';
 
@@ -42,9 +42,10 @@ function redraw(): void {
       }
       void Plotly.react(div.querySelector<HTMLElement>('.plot')!, figure.data, figure.layout, { displaylogo: false, responsive: true });
     }
-    const skipped = [...runs.values()].flatMap((r) => Object.entries(r.skipped).map(([why, n]) => t('{0}: skipped {1} × {2}', r.name, n, why)));
+    const notes = [...runs.values()].flatMap((r) => Object.entries(r.skipped).map(([why, n]) => t('{0}: skipped {1} × {2}', r.name, n, why)));
+    if (options.x === 'wall_time') notes.push(...runsWithoutWallTimes([...runs.values()]).map((name) => t('{0} has no wall times: its charts keep the step axis', name)));
     const points = [...runs.values()].reduce((n, r) => n + Object.values(r.scalars).reduce((m, s) => m + s.values.length, 0), 0);
-    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, charts.size, points)}${skipped.length ? ' · ' + skipped.join(' · ') : ''}`;
+    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, charts.size, points)}${notes.length ? ' · ' + notes.join(' · ') : ''}`;
   });
 }
 
