@@ -48,25 +48,23 @@ export function runsWithoutWallTimes(runs: readonly Run[]): string[] {
 }
 
 /**
- * y-axis number format: values below 0.01 (a learning rate) as 3e-4, never SI prefixes such as "300μ"; a log
- * axis spanning several decades gets one tick per decade (or per few) instead of crowded 2s and 5s.
+ * y-axis ticks: exponents written as 3e−4 (plotly's default writes SI prefixes: a learning rate of 3e-4 read
+ * "300μ"); a log axis spanning several decades gets a label every decade or few instead of crowded 2s and 5s.
  */
 function yAxisFormat(values: readonly number[], logY: boolean): Record<string, unknown> {
+  const format: Record<string, unknown> = { exponentformat: 'e' };
+  if (!logY) return format;
   let max = 0;
   let minPositive = Infinity;
   for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    max = Math.max(max, Math.abs(v));
-    if (v > 0) minPositive = Math.min(minPositive, v);
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    max = Math.max(max, v);
+    minPositive = Math.min(minPositive, v);
   }
-  const format: Record<string, unknown> = { exponentformat: 'e' };
-  if (max > 0 && max < 0.01) format.tickformat = '~e';
-  if (logY && Number.isFinite(minPositive) && max > 0) {
-    const decades = Math.log10(max) - Math.log10(minPositive);
-    if (decades >= 2) format.dtick = Math.ceil(decades / 5);
-    else format.nticks = 5;
-    if (max < 0.01 || minPositive < 0.01) format.tickformat = '~e';
-  }
+  if (!(max > 0)) return format;
+  const decades = Math.log10(max) - Math.log10(minPositive);
+  if (decades >= 2) format.dtick = Math.ceil(decades / 5);
+  else format.nticks = 5;
   return format;
 }
 

@@ -85,6 +85,11 @@ export interface StopTrainingMessage {
   type: 'stopTraining';
 }
 
+/** view → host: forget the finished runs (and the points so far of a running one): "Clear curves". */
+export interface ClearTrainingRunsMessage {
+  type: 'clearTrainingRuns';
+}
+
 /** view → host: the page has loaded (or reloaded): send what it should show. */
 export interface PanelReadyMessage {
   type: 'ready';
@@ -115,7 +120,7 @@ export interface ShowSceneMessage {
   train?: number;
 }
 
-export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage | TrainMessage | StopTrainingMessage | PanelReadyMessage;
+export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage | TrainMessage | StopTrainingMessage | ClearTrainingRunsMessage | PanelReadyMessage;
 export type ToPanel = OpResultMessage | TrainingMetricsMessage | TrainingEndMessage | ShowSceneMessage;
 
 /** Largest tensor the panel may send: a playground never needs more; anything bigger is refused. */
@@ -133,7 +138,7 @@ export function isFromPanel(m: unknown): m is FromPanel {
   const msg = m as Record<string, unknown>;
   if (!msg || typeof msg !== 'object') return false;
   if (msg.type === 'state') return typeof msg.scene === 'string';
-  if (msg.type === 'ready' || msg.type === 'stopTraining') return true;
+  if (msg.type === 'ready' || msg.type === 'stopTraining' || msg.type === 'clearTrainingRuns') return true;
   if (msg.type === 'train') return Number.isInteger(msg.preset) && isOverrides(msg.overrides);
   if (msg.type === 'openInNotebook') {
     const snap = msg.snapshot as ScenePayload | undefined;

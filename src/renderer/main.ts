@@ -19,6 +19,8 @@ function tensorTable(p: TensorPayload): HTMLElement {
   return table;
 }
 
+const DEFAULT_HEIGHT = 280;
+
 /** Charts by output id (a snapshot's charts as "id#n"), purged when VS Code disposes their output. */
 const charts = new Map<string, HTMLElement>();
 
@@ -53,6 +55,9 @@ export const activate: ActivationFunction = () => ({
     const draw = (figure: { data: unknown[]; layout: unknown }, key: string) => {
       const div = document.createElement('div');
       div.className = 'losslab-chart';
+      // A fixed height: with \`responsive\`, plotly sizes the chart to its container on every window resize, and
+      // the output webview resizes whenever its content does — a container sized by its chart grew forever.
+      div.style.height = `${(figure.layout as { height?: number }).height ?? DEFAULT_HEIGHT}px`;
       element.appendChild(div);
       charts.set(key, div);
       void Plotly.newPlot(div, figure.data, figure.layout, { displaylogo: false, responsive: true });

@@ -53,3 +53,51 @@ describe('training scene (browser)', () => {
     assert.deepEqual(wb.cspViolations, []);
   });
 });
+
+describe('training scene: Stop and Clear curves (browser)', () => {
+  let wb: Workbench;
+  before(async () => (wb = await openWorkbench()));
+  after(() => wb?.close());
+
+  it('stops within one metrics batch of the Stop click', async () => {
+    await wb.runCommand('Loss Lab: Open Playground');
+    const view = wb.webview();
+    await view.locator('[role="tab"]', { hasText: 'Training' }).click();
+    const scene = view.locator('section[data-scene="training"]');
+    await scene.locator('input[aria-label="steps"]').fill('100000');
+    await scene.locator('input[aria-label="learning rate"]').fill('0.01');
+    await scene.locator('select[aria-label="optimizer"]').selectOption('adam');
+    await scene.locator('vscode-button', { hasText: 'Train' }).click();
+    const running = scene.locator('.numbers', { hasText: /\(adam, lr 0\.01, token\)\n\s+step (\d{4,}) of 100000/ });
+    await running.waitFor({ timeout: 120_000 });
+    // The step the page shows when Stop is clicked, read in the same task as the click.
+    const shown = await scene.locator('vscode-button', { hasText: 'Stop' }).evaluate((stop) => {
+      const numbers = document.querySelector('section[data-scene="training"] .numbers')!.textContent ?? '';
+      const steps = [...numbers.matchAll(/step (\d+) of 100000/g)].map((m) => Number(m[1]));
+      (stop as HTMLElement).click();
+      return steps.at(-1)!;
+    });
+    const stopped = scene.locator('.numbers', { hasText: /\(adam, lr 0\.01, token\)\n\s+stopped at (\d+) steps\/s/ });
+    await stopped.waitFor({ timeout: 30_000 });
+    const rate = Number(/\(adam, lr 0\.01, token\)\n\s+stopped at (\d+) steps\/s/.exec(await scene.locator('.numbers').innerText())![1]);
+    const final = (await curve(view, 'loss', 'MLP on two moons (adam, lr 0.01, token)')).length;
+    // A batch is ~50 ms of steps; allow the batch in flight plus the page → host → worker round trip.
+    const allowed = Math.max(50, Math.ceil(rate * 0.25));
+    assert.ok(final - shown <= allowed, `stopped at step ${final}, ${final - shown} steps after the click at step ${shown} (${rate} steps/s; allowed ${allowed})`);
+  });
+
+  it('"Clear curves" sticks: the next "Train a Model" run is shown alone', async () => {
+    const view = wb.webview();
+    const scene = view.locator('section[data-scene="training"]');
+    await scene.locator('vscode-button', { hasText: 'Clear curves' }).click();
+    await wb.runCommand('Loss Lab: Train a Model');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Softmax regression on blobs' }).first().waitFor();
+    await wb.page.keyboard.press('Enter');
+    await scene.locator('.numbers', { hasText: /Softmax regression on blobs.*\n\s+completed at \d+ steps\/s/ }).waitFor({ timeout: 120_000 });
+    const numbers = await scene.locator('.numbers').innerText();
+    assert.doesNotMatch(numbers, /MLP on two moons/, numbers);
+    const runs = await view.locator('[data-chart="training-loss"].js-plotly-plot').evaluate((el) => [...new Set((el as unknown as { data: { name?: string }[] }).data.map((t) => t.name?.split(' · ')[0]))]);
+    assert.deepEqual(runs.filter((r) => r && !r.startsWith('Softmax regression on blobs')), []);
+    await wb.screenshot('training-after-clear');
+  });
+});

@@ -34,4 +34,21 @@ describe('notebook', () => {
     assert.ok(Math.abs(values.CE - (values.H + values.KL)) < 1e-5, text);
     assert.ok(code.every((c, i) => c.executionSummary?.executionOrder === i + 1));
   });
+
+  it('interrupting a running cell shows the interruption message alone, without a stack trace', async () => {
+    const data = new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'for (;;) {}', 'javascript')]);
+    const doc = await vscode.workspace.openNotebookDocument('losslab-notebook', data);
+    await vscode.window.showNotebookDocument(doc);
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: 'losslab-kernel', extension: 'loss-lab.loss-lab' });
+    const cell = doc.cellAt(0);
+    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: doc.uri });
+    await new Promise((r) => setTimeout(r, 2000));
+    await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [{ start: 0, end: 1 }], document: doc.uri });
+    await until(() => cell.executionSummary?.success === false && cell.outputs.length > 0, 30_000);
+    const item = cell.outputs[0].items.find((i) => i.mime === 'application/vnd.code.notebook.error')!;
+    const error = JSON.parse(new TextDecoder().decode(item.data)) as { name: string; message: string; stack?: string };
+    assert.match(error.message, /^Interrupted: the kernel was stopped and will restart with a fresh state\.$/);
+    assert.equal(error.stack, error.message);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });

@@ -306,6 +306,27 @@ describe('training runs on the engine worker', () => {
     assert.equal((await run.done).reason, 'stopped');
   });
 
+  for (const preset of [{ name: 'an MLP on two moons', config: {} }, { name: 'a character MLP with 2 micro-batches', config: { model: 'char_mlp', dataset: { kind: 'text', text, context: 3, sequenceLength: 8 }, gradAccumulation: 2, batchSize: 8 } }] as const) {
+    it(`takes a stop into account within one metrics batch (${preset.name})`, async () => {
+      const batches: MetricBatch[] = [];
+      let stoppedAt: number | undefined;
+      let stoppedAfterBatches = 0;
+      const run = engine.train({ ...DEFAULT_TRAINING, ...(preset.config as Partial<TrainingConfig>), steps: 1_000_000 }, (b) => {
+        batches.push(b);
+        if (batches.length === 5) {
+          stoppedAt = b.steps.at(-1);
+          stoppedAfterBatches = batches.length;
+          run.stop();
+        }
+      });
+      const done = await run.done;
+      assert.equal(done.reason, 'stopped');
+      const perBatch = Math.max(...batches.slice(0, stoppedAfterBatches).map((b) => b.steps.length));
+      const after = batches.slice(stoppedAfterBatches).reduce((n, b) => n + b.steps.length, 0);
+      assert.ok(after <= perBatch, `${after} steps after the stop at step ${stoppedAt} (a batch holds up to ${perBatch})`);
+    });
+  }
+
   it('refuses a model that does not fit the data, and keeps serving', async () => {
     await assert.rejects(train({ model: 'char_bigram' }), /model char_bigram cannot train on toy2d data/);
     const ok = await engine.evaluate({ op: 'softmax', inputs: { input: { dtype: 'float32', shape: [2], data: Float32Array.from([0, 0]) } } });

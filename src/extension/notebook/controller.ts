@@ -55,8 +55,10 @@ export class LossKernelController implements vscode.Disposable {
         execution.end(ok, Date.now());
         if (!ok) break; // like Jupyter's "run all": stop at the first failing cell
       } catch (error) {
-        const e = error instanceof Error ? error : new Error(String(error));
-        await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(e)]));
+        // The extension host's own stack means nothing to the notebook's reader: the message alone.
+        const message = error instanceof Error ? error.message : String(error);
+        const shown = { name: error instanceof KernelInterrupted ? 'Interrupted' : 'Error', message, stack: message };
+        await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(shown)]));
         execution.end(false, Date.now());
         if (error instanceof KernelInterrupted) break;
       } finally {

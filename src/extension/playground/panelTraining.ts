@@ -59,6 +59,14 @@ export class PanelTraining {
     this.stopCurrent?.();
   }
 
+  /** "Clear curves": finished runs are forgotten, a running one keeps only the points still to come. */
+  clear(): void {
+    for (const [name, r] of this.runs) {
+      if (r.end) this.runs.delete(name);
+      else r.batch = { steps: [], metrics: {} };
+    }
+  }
+
   /** Everything so far, for a page that has just loaded. */
   replay(): void {
     for (const [run, r] of this.runs) {

@@ -81,6 +81,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       for (const m of this.queued.splice(0)) this.post(m);
     } else if (message.type === 'train') void this.training.start(message.preset, message.overrides);
     else if (message.type === 'stopTraining') this.training.stop();
+    else if (message.type === 'clearTrainingRuns') this.training.clear();
     else {
       const reply = await answerPanelMessage(message, this.engine(), this.storage);
       if (reply) void this.panel.webview.postMessage(reply);

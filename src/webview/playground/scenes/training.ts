@@ -146,6 +146,7 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
         button(t('Stop'), () => post({ type: 'stopTraining' })),
         button(t('Open in notebook'), toNotebook),
         button(t('Clear curves'), () => {
+          post({ type: 'clearTrainingRuns' });
           runs.clear();
           ui.charts.replaceChildren();
           slots.clear();
