@@ -80,11 +80,21 @@ export function inputKeys(m: PyModule, call: Node, depth = 0): Set<string> {
     const k = tensorKey(m, value, true);
     if (k) keys.add(k);
     const o = unparen(m.origin(value, false));
-    if (o.type === 'call' && !m.qualify(field(o, 'function')!)) for (const inner of inputKeys(m, o, depth + 1)) keys.add(inner);
+    if (o.type === 'call' && isLayerCall(m, o)) for (const inner of inputKeys(m, o, depth + 1)) keys.add(inner);
   }
   for (const s of splats(call)) {
     const base = tensorKey(m, s, true);
     if (base) keys.add(`${base}[input_ids]`).add(`${base}.input_ids`);
   }
   return keys;
+}
+
+/**
+ * A call that runs part of the model on its input (`self.transformer(ids)`, `model.backbone(x)`), whose
+ * inputs are the model's inputs too. Plain helper functions (`shift_right(labels)`) and anything named
+ * like a shift transform their input, so their arguments are not the model's input.
+ */
+function isLayerCall(m: PyModule, call: Node): boolean {
+  const fn = unparen(field(call, 'function')!);
+  return fn.type === 'attribute' && !m.qualify(fn) && !/shift/i.test(fn.text);
 }
