@@ -49,6 +49,14 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
   body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); }
   .control { display: inline-flex; align-items: center; gap: 6px; margin-right: 14px; }
   .error { color: var(--vscode-errorForeground); }
+  /* Native controls in the editor theme: without these, text fields and selects stay white in a dark theme. */
+  body.vscode-dark, body.vscode-high-contrast { color-scheme: dark; }
+  body.vscode-light, body.vscode-high-contrast-light { color-scheme: light; }
+  input:not([type="range"]):not([type="checkbox"]), select, textarea { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-widget-border, transparent)); border-radius: 2px; font: inherit; padding: 2px 4px; }
+  select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border-color: var(--vscode-dropdown-border, transparent); }
+  input::placeholder { color: var(--vscode-input-placeholderForeground); }
+  input:focus, select:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+  input[type="range"] { accent-color: var(--vscode-button-background); }
   ${page.css ?? ''}
 </style>
 ${(page.stylesheets ?? []).map((href) => `<link rel="stylesheet" href="${asset(...href.split('/'))}">`).join('\n')}

@@ -68,7 +68,7 @@ describe('playground (browser)', () => {
     const read = (text: string, name: string, field: string) => Number(text.split('\n').find((l) => l.startsWith(name))!.split(field)[1].trim().split(/\s+/)[0]);
     const before = await scene.innerText();
     await view.locator('section[data-scene="kl"] vscode-button', { hasText: 'Fit Q' }).click();
-    await scene.filter({ hasText: /steps\s+80/ }).waitFor({ timeout: 60_000 });
+    await scene.filter({ hasText: /converged/ }).waitFor({ timeout: 120_000 });
     const after = await scene.innerText();
     assert.ok(read(after, 'KL(P‖Q)', 'forward') < read(before, 'KL(P‖Q)', 'forward'), after);
     assert.ok(read(after, 'KL(Q‖P)', 'reverse') < read(before, 'KL(Q‖P)', 'reverse'), after);

@@ -32,6 +32,8 @@ export interface Workbench {
   openFile(name: string): Promise<void>;
   webview(): FrameLocator;
   screenshot(name: string): Promise<string>;
+  /** Switches the colour theme ('Light Modern', 'Dark Modern') through "Preferences: Color Theme". */
+  setColorTheme(theme: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,20 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       const file = path.join(RESULTS, `${name}.png`);
       await page.screenshot({ path: file });
       return file;
+    },
+    async setColorTheme(theme) {
+      const dark = /dark/i.test(theme);
+      const now = () => page.evaluate((d) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false, dark);
+      if (await now()) return;
+      await (this as Workbench).runCommand('Preferences: Color Theme');
+      const input = page.locator('.quick-input-widget input');
+      await input.fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10_000 }).catch(async (error: Error) => {
+        await page.screenshot({ path: path.join(RESULTS, 'color-theme-picker.png') });
+        throw error;
+      });
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false, dark, { timeout: 30_000 });
     },
     async close() {
       await browser.close().catch(() => undefined);

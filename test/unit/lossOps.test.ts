@@ -118,6 +118,9 @@ describe('preference, focal, contrastive, CTC and token ops', () => {
     const q = [1, 0, 0, 1];
     const r = await engine.evaluate({ op: 'info_nce', inputs: { query: f32([2, 2], q), key: f32([2, 2], q) }, options: { temperature: 1 } });
     close(values(r.output), [-Math.log(Math.E / (Math.E + 1))]);
+    // Each query's distribution over the keys: softmax of the cosines [[1, 0], [0, 1]].
+    close(values(r.extras.logits), q);
+    close(values(r.extras.probabilities), [Math.E / (Math.E + 1), 1 / (Math.E + 1), 1 / (Math.E + 1), Math.E / (Math.E + 1)]);
   });
 
   it('top_k_accuracy leaves out ignore_index positions', async () => {

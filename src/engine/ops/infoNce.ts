@@ -1,7 +1,7 @@
 // info_nce(query, key, temperature): row i of query should match row i of key among all keys, by cosine
-// similarity / temperature (CLIP/SimCLR-style: both sides L2-normalized).
+// similarity / temperature (CLIP/SimCLR-style: both sides L2-normalized). Extras: logits and probabilities.
 import type { Value } from '../graph/graph';
-import { div, maximum, mul, sqrt } from '../graph/math';
+import { div, exp, maximum, mul, sqrt } from '../graph/math';
 import { gather, logSoftmax, matmul, sum } from '../graph/nn';
 import { reshape, transpose } from '../graph/shape';
 import { checkSameShape } from './common';
@@ -33,7 +33,9 @@ export const infoNce: OpDefinition = {
     const [B] = query.shape;
     const logits = div(matmul(normalizeRows(query), transpose(normalizeRows(key), [1, 0])), numberOption(options, 'temperature'));
     const diagonal = g.constant(BigInt64Array.from({ length: B }, (_, i) => BigInt(i)), 'int64', [B, 1]);
-    const picked = reshape(gather(logSoftmax(logits, 1), diagonal, 1), [B]);
-    return { output: div(sum(picked), -B) };
+    const logProbs = logSoftmax(logits, 1);
+    const picked = reshape(gather(logProbs, diagonal, 1), [B]);
+    // extras: the similarities / temperature [B, B] and each query's distribution over the keys [B, B].
+    return { output: div(sum(picked), -B), extras: { logits, probabilities: exp(logProbs) } };
   },
 };

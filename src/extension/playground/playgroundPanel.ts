@@ -126,8 +126,12 @@ async function openInNotebook(m: OpenInNotebookMessage, storage: vscode.Uri): Pr
 const PLAYGROUND_CSS = `
   .scene { display: grid; grid-template-columns: minmax(240px, 300px) minmax(0, 1fr); gap: 16px; padding-top: 8px; }
   [hidden] { display: none !important; }
-  .controls { display: flex; flex-direction: column; gap: 8px; }
-  .controls .control { display: grid; grid-template-columns: 110px 1fr 56px; align-items: center; }
+  .controls { display: flex; flex-direction: column; gap: 8px; min-width: 0; }
+  .controls .control { display: grid; grid-template-columns: 110px minmax(0, 1fr) 56px; align-items: center; }
+  .controls .control > select, .controls .control > input:not([type="range"]) { grid-column: 2 / 4; width: 100%; min-width: 0; box-sizing: border-box; text-overflow: ellipsis; }
+  .logits { display: flex; flex-direction: column; gap: 4px; max-height: 32vh; overflow-y: auto; }
+  .note { margin: 0; font-size: 0.92em; opacity: 0.85; white-space: pre-line; }
+  .note.warning { color: var(--vscode-editorWarning-foreground); opacity: 1; }
   .main { display: flex; flex-direction: column; gap: 8px; min-width: 0; }
   .results { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 12px; align-items: start; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 8px; min-width: 0; }

@@ -76,4 +76,6 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
   redraw();
 });
 
+// Charts take their colours from the editor theme: redraw when VS Code swaps the body's theme class.
+new MutationObserver(() => redraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 post({ type: 'ready' });

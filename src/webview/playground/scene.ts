@@ -106,7 +106,9 @@ export function chartSlot(parent: HTMLElement, id: string): (data: Record<string
     return Plotly.update(div, update, changed, data.map((_, i) => i));
   };
   return (data, layout) => {
-    const { shape, ranges } = splitRanges(layout);
+    const { shape: layoutShape, ranges } = splitRanges(layout);
+    // Names, line styles, text: anything but the values restyled below needs the full draw.
+    const shape = layoutShape + traceShapes(data);
     if (shape === drawnLayout && data.length === drawnTraces) {
       const start = performance.now();
       if (JSON.stringify(ranges) === JSON.stringify(drawnRanges) && live.move(data)) {
@@ -122,6 +124,16 @@ export function chartSlot(parent: HTMLElement, id: string): (data: Record<string
     drawnTraces = data.length;
     return full(() => Plotly.react(div, data, layout, { displaylogo: false, responsive: true }), data);
   };
+}
+
+/** The traces without the values an update restyles (x, y, base, marker colours). */
+function traceShapes(data: Record<string, unknown>[]): string {
+  return JSON.stringify(data, function (this: unknown, key, value: unknown) {
+    if (Array.isArray(this)) return value;
+    if (key === 'x' || key === 'y' || key === 'base') return undefined;
+    if (key === 'color' && this && data.some((d) => d.marker === this)) return undefined;
+    return value;
+  });
 }
 
 /** How long values must rest before the full redraw that follows bars moved in place. */
@@ -172,6 +184,12 @@ export function updater(ctx: SceneContext, message: HTMLElement, update: () => P
   ctx.onThemeChange(run);
   return run;
 }
+
+/**
+ * Bar colours of a gradient, one meaning in every scene: negative (gradient descent raises the value) in the
+ * palette's green, positive in its red.
+ */
+export const gradientColors = (theme: ChartTheme, grad: number[]) => grad.map((g) => (g < 0 ? theme.palette[2] : theme.palette[3]));
 
 /** Formats a number for the numbers block. */
 export const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toFixed(4)) : String(v));

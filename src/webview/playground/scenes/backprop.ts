@@ -7,7 +7,7 @@ import { t } from '../../l10n';
 import { button, labelled, slider } from '../../ui/components';
 import { f32, i64 } from '../engine';
 import { term, texNumber as n } from '../formula';
-import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
+import { baseLayout, chartSlot, fmt, gradientColors, layoutScene, updater, type Scene } from '../scene';
 
 const D = 3;
 const C = 3;
@@ -60,7 +60,7 @@ export const backprop: Scene = {
       const labels = Array.from({ length: C }, (_, c) => `${t('class')} ${c}`);
       await Promise.all([
         probs([{ type: 'bar', x: labels, y: r.extras.probabilities, name: 'ŷ', marker: { color: theme.palette[0] } }, { type: 'bar', x: labels, y, name: 'y', marker: { color: theme.palette[1] } }], baseLayout(theme, t('prediction ŷ vs one-hot y'), { barmode: 'group' })),
-        dz([{ type: 'bar', x: labels, y: grads.b, name: '∂L/∂z', marker: { color: theme.palette[3] } }], baseLayout(theme, '∂L/∂z = ŷ − y', { showlegend: false })),
+        dz([{ type: 'bar', x: labels, y: grads.b, name: '∂L/∂z', marker: { color: gradientColors(theme, grads.b) } }], baseLayout(theme, t('∂L/∂z = ŷ − y (negative pushes the logit up)'), { showlegend: false })),
       ]);
     });
 

@@ -19,6 +19,7 @@ const LENGTHS: [number, number][] = [[2, 6], [3, 2], [1, 3], [4, 4]];
 const LOGITS = Array.from({ length: B * T * V }, (_, i) => Math.round(Math.sin(i * 12.9898) * 3000) / 1000);
 const TOKENS = Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V);
 const IGNORE = -100;
+const ROLE_LETTER = { prompt: ' P', answer: ' A', pad: ' ·' } as const;
 
 type Role = 'prompt' | 'answer' | 'pad';
 const role = (b: number, t: number): Role => (t < LENGTHS[b][0] ? 'prompt' : t < LENGTHS[b][0] + LENGTHS[b][1] ? 'answer' : 'pad');
@@ -32,6 +33,7 @@ export const masksDenominators: Scene = {
       terms: { local: { chart: 'token-weights', traces: [0] }, global: { chart: 'token-weights', traces: [1] } },
     });
     const s = ctx.restore('masks', { maskPrompt: true, maskPadding: true, microBatches: 2, ranks: 2 });
+    ui.charts.classList.add('wide');
     const weights = chartSlot(ui.charts, 'token-weights');
     let last: { target: number[]; token: number; sequence: number; weightsLocal: number[]; weightsGlobal: number[]; labels: string[] } | undefined;
 
@@ -78,14 +80,23 @@ export const masksDenominators: Scene = {
       const positions = [...Array(B * T).keys()];
       const weight = (local: boolean) => positions.map((i) => (target[i] === IGNORE ? 0 : local ? 1 / (groups * valid(members[groupOf(Math.floor(i / T))])) : 1 / n));
       const labels = positions.map((i) => `s${Math.floor(i / T)} t${i % T} ${role(Math.floor(i / T), i % T)}`);
+      // Two-level axis: the sequence under its 8 positions, each position's role as a letter (P, A, ·).
+      const axis = [positions.map((i) => `${t('sequence')} ${Math.floor(i / T)}`), positions.map((i) => `${i % T}${ROLE_LETTER[role(Math.floor(i / T), i % T)]}`)];
       const theme = ctx.theme();
       last = { target, token: token.output[0], sequence: sequence.output[0], weightsLocal: weight(true), weightsGlobal: weight(false), labels };
       await weights(
         [
-          { type: 'bar', x: labels, y: last.weightsLocal, name: t('mean of local means'), marker: { color: theme.palette[1] } },
-          { type: 'bar', x: labels, y: last.weightsGlobal, name: t('global sum / N'), marker: { color: theme.palette[0] } },
+          { type: 'bar', x: axis, y: last.weightsLocal, name: t('mean of local means: 1/(G·n_g)'), marker: { color: theme.palette[1] }, hovertext: labels, hovertemplate: '%{hovertext}: %{y:.4f}<extra></extra>' },
+          { type: 'bar', x: axis, y: last.weightsGlobal, name: t('global sum / N: 1/N'), marker: { color: theme.palette[0] }, hovertext: labels, hovertemplate: '%{hovertext}: %{y:.4f}<extra></extra>' },
         ],
-        baseLayout(theme, t('effective weight of each token'), { height: 340, margin: { l: 45, r: 10, t: 30, b: 100 }, legend: { orientation: 'h', y: 1.12 }, xaxis: { gridcolor: theme.grid, tickangle: -60, tickfont: { size: 9 } } }),
+        baseLayout(theme, t('effective weight of each token (P prompt · A answer · padding; 0 = masked)'), {
+          height: 400,
+          font: { color: theme.foreground, family: theme.font, size: 12 },
+          margin: { l: 55, r: 10, t: 34, b: 90 },
+          legend: { orientation: 'h', x: 0, y: 0, yref: 'container', yanchor: 'bottom' },
+          xaxis: { gridcolor: theme.grid, type: 'multicategory', tickfont: { size: 11 } },
+          yaxis: { gridcolor: theme.grid, zerolinecolor: theme.foreground, title: { text: t('weight in the loss') } },
+        }),
       );
     });
 

@@ -1,5 +1,6 @@
 // Scene 6 — other losses: BCE with logits and pos_weight, MSE / MAE / Huber / smooth L1 over a residual
-// axis (loss and gradient), and InfoNCE over a small similarity matrix with a temperature. One round trip.
+// axis (loss and gradient), and InfoNCE over a small similarity matrix with a temperature (each query's
+// distribution over the keys, the matching key marked). One round trip.
 import { t } from '../../l10n';
 import { button, slider } from '../../ui/components';
 import { f32, type Request } from '../engine';
@@ -22,6 +23,7 @@ export const otherLosses: Scene = {
     const bce = chartSlot(ui.charts, 'bce');
     const regression = chartSlot(ui.charts, 'regression');
     const regressionGrad = chartSlot(ui.charts, 'regression-grad');
+    const infoNce = chartSlot(ui.charts, 'info-nce');
     let lastCurves: Record<string, number[]> = {};
     const toNotebook = () => {
       const code = [
@@ -50,6 +52,10 @@ export const otherLosses: Scene = {
         op('info_nce', { query: f32(QUERY, [4, 3]), key: f32(KEY, [4, 3]) }, { temperature: s.temperature }),
       ]);
       lastCurves = { MSE: mse.output, MAE: mae.output, Huber: huber.output, 'smooth L1': smooth.output };
+      // Huber_δ = δ · smooth_L1 with β = δ: at δ = β = 1 the two curves are one (smooth L1 drawn dashed over it).
+      const coincide = Math.abs(s.delta - 1) < 1e-9;
+      const smoothName = coincide ? t('smooth L1 β=1 (= Huber δ=1)') : `smooth L1 β=${s.delta}`;
+      const coincideNote = coincide ? t('Huber δ=1 and smooth L1 β=1 coincide') : t('Huber δ = δ · smooth L1 (β = δ)');
       ui.numbers.textContent = [
         `BCE(x=${s.logit}, y=${s.target})   ${fmt(point.output[0])}`,
         `∂BCE/∂x                ${fmt(point.grad.input[0])}`,
@@ -63,12 +69,26 @@ export const otherLosses: Scene = {
         ],
       );
       const theme = ctx.theme();
-      const line = (y: number[], name: string, i: number) => ({ type: 'scatter', mode: 'lines', x: RESIDUALS, y, name, line: { color: theme.palette[i] } });
+      const line = (y: number[], name: string, i: number, dash = 'solid') => ({ type: 'scatter', mode: 'lines', x: RESIDUALS, y, name, line: { color: theme.palette[i], dash } });
+      const keys = Array.from({ length: 4 }, (_, j) => j);
+      const queries = keys.map((i) => `${t('query')} ${i}`);
+      const probabilities = nce.extras.probabilities; // [query, key]
       const logits = RESIDUALS.map((r) => r * 3);
       await Promise.all([
         bce([{ ...line(curve1.output, 'y = 1', 0), x: logits }, { ...line(curve0.output, 'y = 0', 1), x: logits }, { type: 'scatter', mode: 'markers', x: [s.logit], y: [point.output[0]], name: t('now'), marker: { size: 10, color: theme.danger } }], baseLayout(theme, t('BCE with logits (pos_weight {0})', s.posWeight))),
-        regression([line(mse.output, 'MSE', 0), line(mae.output, 'MAE', 1), line(huber.output, `Huber δ=${s.delta}`, 2), line(smooth.output, `smooth L1 β=${s.delta}`, 3)], baseLayout(theme, t('loss vs residual'))),
-        regressionGrad([line(mse.grad.input, 'MSE', 0), line(mae.grad.input, 'MAE', 1), line(huber.grad.input, 'Huber', 2), line(smooth.grad.input, 'smooth L1', 3)], baseLayout(theme, t('gradient vs residual'))),
+        regression([line(mse.output, 'MSE', 0), line(mae.output, 'MAE', 1), line(huber.output, `Huber δ=${s.delta}`, 2), line(smooth.output, smoothName, 3, 'dash')], baseLayout(theme, `${t('loss vs residual')} · ${coincideNote}`)),
+        regressionGrad([line(mse.grad.input, 'MSE', 0), line(mae.grad.input, 'MAE', 1), line(huber.grad.input, `Huber δ=${s.delta}`, 2), line(smooth.grad.input, smoothName, 3, 'dash')], baseLayout(theme, t('gradient vs residual'))),
+        infoNce(
+          keys.map((j) => ({
+            type: 'bar',
+            x: queries,
+            y: keys.map((i) => probabilities[i * 4 + j]),
+            name: `${t('key')} ${j}`,
+            marker: { color: keys.map((i) => (i === j ? theme.palette[1] : theme.palette[0])) },
+            hovertemplate: `%{x}, ${t('key')} ${j}: %{y:.4f}<extra></extra>`,
+          })),
+          baseLayout(theme, t('InfoNCE (τ = {0}): p(key | query); the matching key in orange', s.temperature), { barmode: 'group', showlegend: false, yaxis: { gridcolor: theme.grid, range: [0, 1.05] } }),
+        ),
       ]);
     });
     ui.controls.append(

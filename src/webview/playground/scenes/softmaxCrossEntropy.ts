@@ -1,12 +1,14 @@
 // Scene 1 — softmax & cross-entropy: logits, a class or soft target, temperature, label smoothing, class
 // weights, focal γ, and softmax computed naively next to log-sum-exp. Shows p vs q, the gradient p − q,
 // H(q) + KL(q‖p) = H(q, p) and perplexity: all from one engine round trip, drawn as one figure.
+import type { ChartTheme } from '../../../charts/theme';
 import { t } from '../../l10n';
 import { button, checkbox, labelled, slider } from '../../ui/components';
 import { f32, i64, ref, type OpReply, type Request } from '../engine';
 import { term, texNumber as n } from '../formula';
-import { baseLayout, chartSlot, fmt, layoutScene, updater, type Scene } from '../scene';
-import { ratchet, targetDistribution } from './softmaxInputs';
+import { baseLayout, chartSlot, fmt, gradientColors, layoutScene, updater, type Scene } from '../scene';
+import { logitBound, ratchet, targetDistribution } from './softmaxInputs';
+import { appliedSmoothing, COMBINATIONS, lossLabels } from './softmaxLabels';
 
 const PRESETS: Record<string, (c: number, y: number) => number[]> = {
   uniform: (c) => new Array(c).fill(0),
@@ -39,6 +41,13 @@ export const softmaxCrossEntropy: Scene = {
     const figure = chartSlot(ui.charts, 'softmax-ce');
     ui.charts.classList.add('wide');
     const logitBox = document.createElement('div');
+    logitBox.className = 'logits'; // scrolls within the column
+    const warning = document.createElement('p');
+    warning.className = 'note warning';
+    warning.hidden = true;
+    const note = document.createElement('p');
+    note.className = 'note';
+    note.textContent = COMBINATIONS();
 
     const classes = document.createElement('input');
     Object.assign(classes, { type: 'number', min: '2', max: '50', value: String(logits.length) });
@@ -86,7 +95,7 @@ export const softmaxCrossEntropy: Scene = {
       const loss: Request =
         gamma > 0
           ? { op: 'focal_loss', inputs: { input, target: classTarget }, options: { gamma, ...(w ? { alpha: f32(w) } : {}) } }
-          : { op: 'cross_entropy', inputs: { input, target: lossTarget }, options: { label_smoothing: smoothing, ...(w ? { weight: f32(w) } : {}) } };
+          : { op: 'cross_entropy', inputs: { input, target: lossTarget }, options: { label_smoothing: appliedSmoothing({ gamma, smoothing }), ...(w ? { weight: f32(w) } : {}) } };
       const all: Request[] = [
         { op: 'softmax', inputs: { input } }, // P
         loss, // LOSS
@@ -106,14 +115,22 @@ export const softmaxCrossEntropy: Scene = {
       return all;
     };
 
-    const show = (r: OpReply[], C: number, q: number[], soft: number[] | undefined) => {
+    const show = (r: OpReply[], C: number, q: number[], soft: number[] | undefined, w: number[] | undefined) => {
       const theme = ctx.theme();
       const labels = Array.from({ length: C }, (_, i) => String(i));
       const p = naive ? r[NAIVE_P].output : r[P].output;
       const grad = r[LOSS].grad.input;
+      const loss = r[LOSS].output[0];
       const [H, cross, kl] = [r[ENTROPY].output[0], r[CROSS].output[0], r[KL].output[0]];
+      const addsUp = Math.abs(loss - cross) <= 1e-5 * Math.max(1, Math.abs(loss));
+      const named = lossLabels({ gamma, smoothing, weights: w, soft }, addsUp);
+      warning.textContent = named.ignored.join('\n');
+      warning.hidden = !named.ignored.length;
+      const stable = r[P].output;
       ui.numbers.textContent = [
-        `loss (${gamma > 0 ? `focal γ=${gamma}` : 'cross-entropy'})  ${fmt(r[LOSS].output[0])}`,
+        `loss (${named.loss})  ${fmt(loss)}`,
+        ...(addsUp ? [] : [`loss − H(q,p)      ${fmt(loss - cross)}`]),
+        ...(gamma > 0 ? [`${t('focal factor')} k     ${fmt(grad[target] / (stable[target] - 1))}`] : []),
         ...(naive ? [`${t('loss, naive softmax → log')}  ${soft ? '—' : fmt(r[NAIVE_LOSS].output[0])}`] : []),
         `H(q)               ${fmt(H)}`,
         `KL(q‖p)            ${fmt(kl)}`,
@@ -121,11 +138,10 @@ export const softmaxCrossEntropy: Scene = {
         `${t('perplexity')} e^NLL   ${soft ? '—' : fmt(r[PPL].output[0])}`,
         `p[${t('target')}]          ${fmt(p[target])}`,
       ].join('\n');
-      const loss = r[LOSS].output[0];
       const py = p[target];
       const plain = !soft && smoothing === 0 && gamma === 0;
       ui.formula.show(
-        [String.raw`${gamma > 0 ? String.raw`L = -\alpha_y\,(1-${term('p', 'p_y')})^{\gamma}\log ${term('p', 'p_y')}` : plain ? String.raw`L = -\log ${term('p', 'p_y')}` : String.raw`L = H(${term('q', 'q')},${term('p', 'p')}) = -\sum_c ${term('q', 'q_c')}\log ${term('p', 'p_c')}`},\quad ${term('p', 'p')} = \mathrm{softmax}(z/T)`, String.raw`H(q,p) = ${term('H', 'H(q)')} + ${term('KL', String.raw`\mathrm{KL}(q\,\|\,p)`)}`, String.raw`${term('g', String.raw`\frac{\partial L}{\partial z}`)} = ${term('p', 'p')} - ${term('q', 'q')}`],
+        [String.raw`${gamma > 0 ? String.raw`L = -\alpha_y\,(1-${term('p', 'p_y')})^{\gamma}\log ${term('p', 'p_y')}` : plain ? String.raw`L = -\log ${term('p', 'p_y')}` : String.raw`L = H(${term('q', 'q')},${term('p', 'p')}) = -\sum_c ${term('q', 'q_c')}\log ${term('p', 'p_c')}`},\quad ${term('p', 'p')} = \mathrm{softmax}(z/T)`, String.raw`H(q,p) = ${term('H', 'H(q)')} + ${term('KL', String.raw`\mathrm{KL}(q\,\|\,p)`)}`, String.raw`${term('g', String.raw`\frac{\partial L}{\partial z}`)} = ${gamma > 0 ? String.raw`k\,(${term('p', 'p')} - y)` : w ? String.raw`(\textstyle\sum_c a_c)\,${term('p', 'p')} - a,\ a = w \odot ${term('q', 'q')}${soft ? '' : ' / w_y'}` : String.raw`${term('p', 'p')} - ${term('q', 'q')}`}`],
         [
           gamma > 0 ? String.raw`L = -\alpha_y\,(1-${n(py)})^{${gamma}}\log ${n(py)} = ${n(loss)}` : plain ? String.raw`L = -\log ${n(py)} = ${n(loss)}` : String.raw`L = ${n(loss)}`,
           String.raw`H(q,p) = H(q) + \mathrm{KL}(q\,\|\,p) = ${n(H)} + ${n(kl)} = ${n(cross)}`,
@@ -135,12 +151,12 @@ export const softmaxCrossEntropy: Scene = {
       entropyBound = ratchet(entropyBound, Number.isFinite(cross) ? 1.1 * cross : 1);
       const bar = (name: string, y: number[], color: unknown, axes: string, extra: Record<string, unknown> = {}) => ({ type: 'bar', name, x: labels, y, marker: { color }, xaxis: `x${axes}`, yaxis: `y${axes}`, ...extra });
       const stack = { x: ['H(q,p)'], offsetgroup: 'decomposition', xaxis: 'x3', yaxis: 'y3', type: 'bar' };
-      const title = (text: string, x: number, y: number) => ({ text, x, y, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'left', yanchor: 'bottom', font: { size: 12 } });
+      const title = (text: string, x: number, y: number) => ({ text, x, y, xref: 'paper', yref: 'paper', showarrow: false, xanchor: 'left', yanchor: 'bottom', align: 'left', font: { size: 12 } });
       return figure(
         [
           bar(naive ? t('p = naive softmax(z/T)') : t('p = softmax(z/T)'), p, theme.palette[0], ''),
           bar(t('q (target)'), q, theme.palette[1], ''),
-          bar('∂L/∂(z/T)', grad, grad.map((g) => (g < 0 ? theme.palette[2] : theme.palette[3])), '2', { showlegend: false }),
+          bar('∂L/∂(z/T)', grad, gradientColors(theme, grad), '2', { showlegend: false }),
           { ...stack, name: 'H(q)', y: [H], marker: { color: theme.palette[4] } },
           { ...stack, name: 'KL(q‖p)', y: [kl], base: [H], marker: { color: theme.palette[6] } },
         ],
@@ -150,8 +166,9 @@ export const softmaxCrossEntropy: Scene = {
           title: undefined,
           annotations: [
             title(t('probabilities vs target'), 0, 1),
-            title(t('gradient: p − q (negative pushes the logit up)'), 0, 0.42),
-            title(t('cross-entropy = entropy + KL'), 0.74, 1),
+            title(named.gradient, 0, 0.42),
+            title(named.decomposition, 0.74, 1),
+            ...overflowMarks(p, labels, naive, theme),
           ],
           xaxis: { domain: [0, 0.66], gridcolor: theme.grid },
           yaxis: { domain: [0.55, 0.97], gridcolor: theme.grid, ...(logScale ? { type: 'log', range: [-8, 0.1] } : { range: [0, 1.05] }) },
@@ -175,14 +192,16 @@ export const softmaxCrossEntropy: Scene = {
       }
       if (gamma > 0 && soft) throw new Error(t('focal loss takes a class target: clear the soft target or set γ to 0'));
       const z = logits.map((v) => v / temperature); // the temperature scales the logits the engine sees
-      const q = targetDistribution(C, target, soft, smoothing);
+      const q = targetDistribution(C, target, soft, appliedSmoothing({ gamma, smoothing }));
       const r = await ctx.engine.computeAll(requests(C, z, q, soft, w));
       last = { p: r[P].output, q, grad: r[LOSS].grad.input, z, weights: w, soft };
-      await show(r, C, q, soft);
+      await show(r, C, q, soft, w);
     });
 
     const rebuild = () => {
-      logitBox.replaceChildren(...logits.map((v, i) => slider(`logit ${i}`, -10, 10, 0.1, Math.max(-10, Math.min(10, v)), (x) => ((logits[i] = x), update()))));
+      // The range covers the logits (a preset may set ±1000): every slider shows the value it sets.
+      const bound = logitBound(logits);
+      logitBox.replaceChildren(...logits.map((v, i) => slider(`logit ${i}`, -bound, bound, 0.1, v, (x) => ((logits[i] = x), update()))));
       targetSelect.replaceChildren(...logits.map((_, i) => new Option(`${t('class')} ${i}`, String(i))));
       targetSelect.value = String(target);
     };
@@ -216,6 +235,8 @@ export const softmaxCrossEntropy: Scene = {
       slider(t('label smoothing ε'), 0, 0.5, 0.01, smoothing, (v) => ((smoothing = v), update())),
       slider(t('focal γ'), 0, 5, 0.1, gamma, (v) => ((gamma = v), update())),
       labelled(t('class weights'), weightField),
+      warning,
+      note,
       checkbox(t('log-scale probabilities'), logScale, (v) => ((logScale = v), update())),
       checkbox(t('naive softmax (exp without subtracting the max)'), naive, (v) => ((naive = v), update())),
       button(t('Open in notebook'), toNotebook),
@@ -225,6 +246,15 @@ export const softmaxCrossEntropy: Scene = {
     update();
   },
 };
+
+/** Over the bars naive softmax turned into NaN (exp overflowed to ∞, ∞/∞): a "NaN" on each and why. */
+function overflowMarks(p: number[], labels: string[], naive: boolean, theme: ChartTheme): Record<string, unknown>[] {
+  const bad = p.map((v, i) => (Number.isFinite(v) ? -1 : i)).filter((i) => i >= 0);
+  if (!naive || !bad.length) return [];
+  const mark = (i: number) => ({ text: String(p[i]), x: labels[i], xref: 'x', y: 0.6, yref: 'paper', showarrow: false, textangle: -90, font: { size: 11, color: theme.danger } });
+  const why = t('naive softmax overflowed: exp(z) = ∞, so p = ∞/∞ = NaN for {0} of {1} classes', bad.length, p.length);
+  return [...bad.slice(0, 50).map(mark), { text: why, x: 0, xref: 'paper', y: 0.93, yref: 'paper', xanchor: 'left', showarrow: false, font: { size: 12, color: theme.danger }, bgcolor: theme.background }];
+}
 
 function textField(ariaLabel: string, placeholder: string, value: string): HTMLInputElement {
   const field = document.createElement('input');

@@ -18,3 +18,9 @@ export function niceCeil(x: number): number {
 export function ratchet(current: number, needed: number): number {
   return needed > current || needed < current / 4 ? niceCeil(needed) : current;
 }
+
+/** The logit sliders' bound: ±10, or wider to cover every logit (a preset may set ±1000). */
+export function logitBound(logits: number[]): number {
+  const largest = logits.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+  return largest > 10 ? niceCeil(largest) : 10;
+}

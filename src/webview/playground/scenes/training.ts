@@ -11,7 +11,7 @@ import { button, checkbox, labelled, slider } from '../../ui/components';
 import { term, texNumber } from '../formula';
 import { chartSlot, layoutScene, themeNow, type Scene, type SceneContext } from '../scene';
 
-type Field = { key: keyof TrainingOverrides; label: string; value: string };
+type Field = { key: Exclude<keyof TrainingOverrides, 'optimizer' | 'reduction'>; label: string };
 
 interface RunState {
   run: Run;
@@ -58,27 +58,34 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
       const optimizer = select(t('optimizer'), ['adam', 'momentum', 'sgd']);
       const reduction = select(t('loss reduction'), ['token', 'sequence']);
       const fields: Field[] = [
-        { key: 'lr', label: t('learning rate'), value: '' },
-        { key: 'steps', label: t('steps'), value: '' },
-        { key: 'batchSize', label: t('batch size'), value: '' },
-        { key: 'gradAccumulation', label: t('gradient accumulation'), value: '' },
-        { key: 'warmupSteps', label: t('warmup steps'), value: '' },
-        { key: 'clipNorm', label: t('clip grad norm (0 = off)'), value: '' },
-        { key: 'labelSmoothing', label: t('label smoothing ε'), value: '' },
-        { key: 'focalGamma', label: t('focal γ'), value: '' },
-        { key: 'seed', label: t('seed'), value: '' },
+        { key: 'lr', label: t('learning rate') },
+        { key: 'steps', label: t('steps') },
+        { key: 'batchSize', label: t('batch size') },
+        { key: 'gradAccumulation', label: t('gradient accumulation') },
+        { key: 'warmupSteps', label: t('warmup steps') },
+        { key: 'clipNorm', label: t('clip grad norm (0 = off)') },
+        { key: 'labelSmoothing', label: t('label smoothing ε') },
+        { key: 'focalGamma', label: t('focal γ') },
+        { key: 'seed', label: t('seed') },
       ];
       const inputs = fields.map((f) => {
         const input = document.createElement('input');
-        Object.assign(input, { type: 'text', placeholder: t('preset') });
+        input.type = 'text';
         input.setAttribute('aria-label', f.label);
         return { field: f, input };
       });
+      /** Fills every field with the chosen preset's value: what a run uses unless it is edited. */
+      const showPreset = () => {
+        const config = presets[Number(presetSelect.value)]?.notebook ?? {};
+        if (config.optimizer) optimizer.value = config.optimizer;
+        if (config.reduction) reduction.value = config.reduction;
+        for (const { field, input } of inputs) input.value = config[field.key] === undefined ? '' : String(config[field.key]);
+      };
+      presetSelect.addEventListener('change', showPreset);
+      showPreset();
 
       const overrides = (): TrainingOverrides => {
-        const out: Record<string, unknown> = {};
-        if (optimizer.value !== 'preset') out.optimizer = optimizer.value;
-        if (reduction.value !== 'preset') out.reduction = reduction.value;
+        const out: Record<string, unknown> = { optimizer: optimizer.value, reduction: reduction.value };
         for (const { field, input } of inputs) {
           const text = input.value.trim();
           if (!text) continue;
@@ -133,7 +140,7 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
           for (const figure of trainingFigures(shown, themeNow(), { smoothing, logY })) {
             let slot = slots.get(figure.metric);
             if (!slot) slots.set(figure.metric, (slot = chartSlot(ui.charts, `training-${figure.metric}`)));
-            void slot(figure.data, { ...figure.layout, height: 260 });
+            void slot(figure.data, figure.layout);
           }
         });
       };
@@ -163,7 +170,6 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
 function select(ariaLabel: string, values: string[]): HTMLSelectElement {
   const el = document.createElement('select');
   el.setAttribute('aria-label', ariaLabel);
-  el.add(new Option(t('preset'), 'preset'));
   for (const v of values) el.add(new Option(v, v));
   return el;
 }
