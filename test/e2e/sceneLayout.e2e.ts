@@ -114,7 +114,7 @@ describe('playground layout and themes (browser)', () => {
     await wb.screenshot('layout-training');
   });
 
-  it('dark theme: text fields and selects take the theme\'s colours, in the playground and the log view', async () => {
+  it('dark theme: text fields and selects take the theme\'s colours, and the charts its background', async () => {
     await wb.setColorTheme('Dark Modern');
     await view.locator('body.vscode-dark').waitFor();
     await view.locator('nav button', { hasText: 'Softmax' }).click();
@@ -130,25 +130,9 @@ describe('playground layout and themes (browser)', () => {
     // The chart follows the theme too: its background is the editor's.
     const paper = await scene('softmax-ce').locator('.main-svg rect.bg, .main-svg .bglayer rect').first().evaluate((r) => getComputedStyle(r).fill);
     assert.ok(!/255, 255, 255/.test(paper), `chart background ${paper}`);
-    await wb.runCommand('View: Close All Editors');
-    await wb.openFile('trainer_log.jsonl');
-    await wb.runCommand('Loss Lab: Plot Training Log');
-    const logView = wb.webview();
-    await logView.locator('.chart[data-metric="loss"] .js-plotly-plot').waitFor({ timeout: 60_000 });
-    assert.equal(await logView.locator('body').evaluate((b) => getComputedStyle(b).colorScheme), 'dark');
-    await checkLegends(logView.locator('body'), 'log view');
-    await wb.screenshot('layout-log-view-dark');
-    await wb.setColorTheme('Light Modern');
-    await logView.locator('body.vscode-light').waitFor();
-    await wb.page.waitForTimeout(500);
-    await wb.screenshot('layout-log-view-light');
   });
 
   it('takes a screenshot of every scene in the light and the dark theme', async () => {
-    await wb.runCommand('View: Close All Editors');
-    await wb.runCommand('Loss Lab: Open Playground');
-    view = wb.webview();
-    await view.locator('nav button').first().waitFor({ timeout: 60_000 });
     const ids = await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
     assert.ok(ids.length >= 7, ids.join(', '));
     for (const theme of ['Light Modern', 'Dark Modern']) {
@@ -164,6 +148,22 @@ describe('playground layout and themes (browser)', () => {
         await wb.screenshot(`scene-${id}-${kind}`);
       }
     }
+  });
+
+  it('dark theme: the log view\'s controls and charts follow it too', async () => {
+    await wb.setColorTheme('Dark Modern');
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('trainer_log.jsonl');
+    await wb.runCommand('Loss Lab: Plot Training Log');
+    const logView = wb.webview();
+    await logView.locator('.chart[data-metric="loss"] .js-plotly-plot').waitFor({ timeout: 60_000 });
+    assert.equal(await logView.locator('body').evaluate((b) => getComputedStyle(b).colorScheme), 'dark');
+    await checkLegends(logView.locator('body'), 'log view');
+    await wb.screenshot('layout-log-view-dark');
+    await wb.setColorTheme('Light Modern');
+    await logView.locator('body.vscode-light').waitFor();
+    await wb.page.waitForTimeout(500);
+    await wb.screenshot('layout-log-view-light');
     assert.deepEqual(wb.cspViolations, []);
   });
 });

@@ -114,17 +114,23 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
     },
     async setColorTheme(theme) {
       const dark = /dark/i.test(theme);
-      const now = () => page.evaluate((d) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false, dark);
-      if (await now()) return;
-      await (this as Workbench).runCommand('Preferences: Color Theme');
+      const applied = (d: boolean) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false;
+      if (await page.evaluate(applied, dark)) return;
       const input = page.locator('.quick-input-widget input');
-      await input.fill(theme);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10_000 }).catch(async (error: Error) => {
-        await page.screenshot({ path: path.join(RESULTS, 'color-theme-picker.png') });
-        throw error;
-      });
-      await page.keyboard.press('Enter');
-      await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false, dark, { timeout: 30_000 });
+      const pick = async (text: string, label: string) => {
+        await input.waitFor({ state: 'visible' });
+        await input.fill(text);
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+        await row.waitFor({ timeout: 10_000 }).catch(async (error: Error) => {
+          await page.screenshot({ path: path.join(RESULTS, 'color-theme-picker.png') });
+          throw error;
+        });
+        await row.click();
+      };
+      await page.keyboard.press('F1');
+      await pick('>Preferences: Color Theme', 'Preferences: Color Theme');
+      await pick(theme, theme);
+      await page.waitForFunction(applied, dark, { timeout: 30_000 });
     },
     async close() {
       await browser.close().catch(() => undefined);
