@@ -23,7 +23,14 @@ Usage:
   losslab run NOTEBOOK.lossnb [--out FILE]
                                     Run every code cell of a Loss Lab notebook with its kernel, outside
                                     VS Code, and write the outputs (into FILE, or back into the notebook).
-                                    Exit code 1 if a cell fails.
+                                    Exit code 1 if a cell fails. Cells are JavaScript or TypeScript and
+                                    read like PyTorch, no await needed: torch.tensor/zeros/ones/arange/
+                                    randn/cat/stack/where…, tensor methods (add matmul reshape at(':, 1:')
+                                    at(mask) sum mean softmax log_softmax topk gather backward .grad …),
+                                    F (every engine op, linear, normalize, one_hot, logsigmoid, …),
+                                    nn.Linear/Embedding, nn.utils.clip_grad_norm_, optim.SGD/Adam/AdamW,
+                                    torch.no_grad, show(t), plot.distribution/curve, train({...}).
+                                    Keyword arguments as one trailing object: x.sum(1, { keepdim: true }).
   losslab lint PATH... [--format text|json|sarif] [--select LL001,LL004]
                                     Check PyTorch training code (.py, .ipynb; folders walked, .gitignored
                                     paths skipped) for the loss bugs LL001–LL008 (README: "Loss linter").
