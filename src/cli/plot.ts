@@ -42,7 +42,12 @@ export async function plotCommand(args: string[]): Promise<number> {
     process.stderr.write(`losslab plot: no training logs found under ${empty.join(', ')} (looked for ${LOG_FILES})\n`);
     return 1;
   }
-  const runs = (await Promise.all(logs.map((l) => loadRuns(path.resolve(l))))).flat();
+  // A file that cannot be read is skipped and named; the rest are plotted.
+  const unreadable: string[] = [];
+  const runs = (await Promise.all(logs.map((l) => loadRuns(path.resolve(l), (e) => unreadable.push(`skipped ${e.file}: ${e.reason}`))))).flat();
+  const notes = [...unreadable, ...runs.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`))];
+  for (const note of notes) process.stderr.write(`losslab plot: ${note}\n`);
+  if (!runs.length && unreadable.length) return 1;
   if (flag(args, '--format') === 'json') {
     process.stdout.write(JSON.stringify(scalarsJson(runs)) + '\n');
     return 0;
@@ -55,7 +60,6 @@ export async function plotCommand(args: string[]): Promise<number> {
     return 1;
   }
   const figures = trainingFigures(runs, LIGHT_THEME, { smoothing, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? 'wall_time' : 'step' });
-  const notes = runs.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`));
   const plotly = readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8');
   writeFileSync(out, htmlReport(`Training curves: ${logs.map((l) => path.basename(l)).join(', ')}`, figures, plotly, notes));
   const where = chosen ? '' : ' (no -o given: report.html in the current folder)';

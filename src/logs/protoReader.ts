@@ -28,6 +28,7 @@ export class ProtoReader {
       const wire = key & 7;
       if (wire === 0) visit(field, { wire, value: this.varint() });
       else if (wire === 1) {
+        if (this.pos + 8 > this.end) throw new Error('truncated fixed64 field');
         visit(field, { wire, offset: this.pos });
         this.pos += 8;
       } else if (wire === 2) {
@@ -36,6 +37,7 @@ export class ProtoReader {
         visit(field, { wire, start: this.pos, end: this.pos + len });
         this.pos += len;
       } else if (wire === 5) {
+        if (this.pos + 4 > this.end) throw new Error('truncated fixed32 field');
         visit(field, { wire, offset: this.pos });
         this.pos += 4;
       } else throw new Error(`unsupported wire type ${wire}`);

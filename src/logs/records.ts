@@ -3,9 +3,9 @@
 import { seriesOf, type Run } from './model';
 
 /** Keys that name the step, in order of preference. */
-const STEP_KEYS = ['step', 'global_step', 'iteration', 'current_steps', 'epoch'];
-/** Keys that carry wall-clock seconds. */
-const TIME_KEYS = ['wall_time', 'timestamp', 'time'];
+export const STEP_KEYS = ['step', 'global_step', 'iteration', 'current_steps', 'epoch'];
+/** Keys that carry wall-clock seconds (not `time`: detectron2 writes seconds per iteration under it, a series). */
+const TIME_KEYS = ['wall_time', 'timestamp'];
 
 /** Beyond this many distinct key lists in one read, the cache starts over (keys that change every line). */
 const MAX_SHAPES = 1024;

@@ -1,6 +1,6 @@
 // Text logs: Hugging Face trainer_state.json, JSON Lines (one object per line) and CSV (Lightning / Keras).
 import { skip, type Run } from './model';
-import { RecordWriter } from './records';
+import { RecordWriter, STEP_KEYS } from './records';
 
 /** JSON as Python's json module writes it: bare NaN / Infinity / -Infinity become strings first. */
 export function parseJsonLenient(textContent: string): unknown {
@@ -15,11 +15,18 @@ export function parseJsonLenient(textContent: string): unknown {
 
 /** trainer_state.json: `log_history` is a list of dicts; train and eval entries interleave. */
 export function readTrainerState(textContent: string, run: Run): void {
-  const state = parseJsonLenient(textContent) as { log_history?: unknown };
-  if (!Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
+  if (textContent.trim() === '') throw new Error('the file is empty (a trainer_state.json holds {"log_history": [...]})');
+  let state: { log_history?: unknown } | null;
+  try {
+    state = parseJsonLenient(textContent) as { log_history?: unknown } | null;
+  } catch (error) {
+    const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+    throw new Error(`not valid JSON${at ? ` (at byte ${at[1]})` : ' (it ends early)'}`);
+  }
+  if (!state || typeof state !== 'object' || !Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
   const writer = new RecordWriter(run, state.log_history.length);
   state.log_history.forEach((entry, i) => {
-    if (entry && typeof entry === 'object') writer.add(entry as Record<string, unknown>, i);
+    if (entry && typeof entry === 'object' && !Array.isArray(entry)) writer.add(entry as Record<string, unknown>, i);
     else skip(run, 'log_history entry that is not an object');
   });
   writer.finish();
@@ -82,28 +89,63 @@ function countLines(textContent: string): number {
   return n;
 }
 
+/** A number as Python's float() reads it ("1e-3", " 2 ", "inf", "nan"), or undefined ("0x10", "1,5", "abc"). */
+export function pythonFloat(cell: string): number | undefined {
+  const t = cell.trim().replace(/(\d)_(?=\d)/g, '$1');
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  if (/^[+-]?inf(inity)?$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(t)) return NaN;
+  return undefined;
+}
+
+const DELIMITERS = [',', '\t', ';', '|'];
+
+/**
+ * The delimiter of a CSV, as Python's csv.Sniffer guesses it: the candidate that occurs the same (non-zero)
+ * number of times in most of the first lines; ',' when nothing is consistent.
+ */
+export function sniffDelimiter(rows: string[]): string {
+  const sample = rows.slice(0, 20);
+  let best = ',';
+  let bestScore = 0;
+  for (const d of DELIMITERS) {
+    const counts = sample.map((r) => splitCsvRow(r, d).length - 1);
+    const mode = counts[0];
+    if (!mode) continue;
+    const score = counts.filter((c) => c === mode).length / counts.length;
+    if (score > bestScore) (best = d), (bestScore = score);
+  }
+  return best;
+}
+
 /** CSV with a header row; empty cells are absent values (Lightning writes sparse rows). */
 export function readCsv(textContent: string, run: Run): void {
-  const rows = textContent.split(/\r?\n/).filter((r) => r.trim() !== '');
+  const rows = textContent.replace(/^\ufeff/, '').split(/\r?\n/).filter((r) => r.trim() !== '');
   if (!rows.length) return;
-  const header = splitCsvRow(rows[0]);
+  const delimiter = sniffDelimiter(rows);
+  const header = splitCsvRow(rows[0], delimiter).map((h) => h.trim());
+  const stepColumns = header.map((h, k) => (STEP_KEYS.includes(h) ? k : -1)).filter((k) => k >= 0);
   const writer = new RecordWriter(run, rows.length - 1);
   rows.slice(1).forEach((row, i) => {
-    const cells = splitCsvRow(row);
+    const cells = splitCsvRow(row, delimiter);
     if (cells.length !== header.length) return skip(run, 'CSV row with the wrong number of cells');
+    if (stepColumns.some((k) => cells[k].trim() !== '' && pythonFloat(cells[k]) === undefined)) return skip(run, 'CSV row whose step is not a number');
     const record: Record<string, unknown> = {};
+    let odd = false;
     header.forEach((name, k) => {
       const cell = cells[k].trim();
       if (cell === '') return;
-      const n = Number(cell);
-      record[name] = Number.isNaN(n) ? (/^-?(nan|inf(inity)?)$/i.test(cell) ? cell.toLowerCase() : undefined) : n;
+      const n = pythonFloat(cell);
+      if (n === undefined) odd = true;
+      else record[name] = Number.isFinite(n) ? n : String(n).toLowerCase().replace('infinity', 'inf');
     });
+    if (odd) skip(run, 'CSV cell that is not a number (left out)');
     writer.add(record, i);
   });
   writer.finish();
 }
 
-function splitCsvRow(row: string): string[] {
+function splitCsvRow(row: string, delimiter = ','): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -114,7 +156,7 @@ function splitCsvRow(row: string): string[] {
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') (cells.push(cell), (cell = ''));
+    else if (ch === delimiter) (cells.push(cell), (cell = ''));
     else cell += ch;
   }
   cells.push(cell);

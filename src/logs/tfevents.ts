@@ -26,9 +26,13 @@ export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventF
   while (pos + 12 <= bytes.length) {
     const length = Number(dv.getBigUint64(pos, true));
     if (dv.getUint32(pos + 8, true) !== maskedCrc32c(bytes, pos, pos + 8)) {
-      // A corrupt length means the framing is lost: nothing after it can be trusted.
-      skip(run, 'record length CRC mismatch (rest of file ignored)');
-      return { offset: bytes.length, records, pendingBytes: 0 };
+      // A corrupt length loses the framing: look for the next offset where a whole record checks out (both
+      // CRCs), as TensorBoard's reader recovers, and count the bytes passed over.
+      const next = nextValidRecord(bytes, dv, pos + 1);
+      skip(run, 'bytes skipped after a record length CRC mismatch', (next ?? bytes.length) - pos);
+      if (next === undefined) return { offset: bytes.length, records, pendingBytes: 0 };
+      pos = next;
+      continue;
     }
     const dataStart = pos + 12;
     const dataEnd = dataStart + length;
@@ -46,6 +50,16 @@ export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventF
     pos = dataEnd + 4;
   }
   return { offset: pos, records, pendingBytes: bytes.length - pos };
+}
+
+/** The first offset from `from` where a complete record's length CRC and data CRC both match. */
+function nextValidRecord(bytes: Uint8Array, dv: DataView, from: number): number | undefined {
+  for (let p = from; p + 16 <= bytes.length; p++) {
+    if (dv.getUint32(p + 8, true) !== maskedCrc32c(bytes, p, p + 8)) continue;
+    const end = p + 12 + Number(dv.getBigUint64(p, true));
+    if (end + 4 <= bytes.length && dv.getUint32(end, true) === maskedCrc32c(bytes, p + 12, end)) return p;
+  }
+  return undefined;
 }
 
 function decodeEvent(bytes: Uint8Array, start: number, end: number, run: Run): void {

@@ -24,7 +24,7 @@ const INTERNALS = [
   /\bE[A-Z]{3,}\b:/, // EISDIR:, ENOENT: …
   /ShapeInferenceError|ScatterElements|GatherElements|onnxruntime|\bOrt\b|node_\d+|\[ONNXRuntimeError\]/,
   /dims\[\d+\] must be/,
-  /Unexpected token .* in JSON|Unexpected end of JSON input|is not valid JSON/,
+  /Unexpected token .* in JSON|Unexpected end of JSON input|" is not valid JSON/,
   /\bat .*\.js:\d+:\d+/, // a stack frame of our own bundle
   /kernel stopped \(undefined\)|\(undefined\)/,
   /\[object Object\]/,

@@ -67,7 +67,7 @@ describe('text logs (own fixtures)', () => {
 
   it('JSONL: the preferred step key wherever it stands; other step keys, NaN and Infinity are scalars', () => {
     const run = emptyRun('r', 'jsonl');
-    readJsonLines('{"loss": 1, "epoch": 0.5, "step": 10, "time": 7}\n{"step": "x", "epoch": 0.6, "loss": NaN, "lr": "-inf"}\n', run);
+    readJsonLines('{"loss": 1, "epoch": 0.5, "step": 10, "timestamp": 7}\n{"step": "x", "epoch": 0.6, "loss": NaN, "lr": "-inf"}\n', run);
     assert.deepEqual(points(run, 'loss').slice(0, 1), [[10, 7, 1]]);
     assert.deepEqual(run.scalars.loss.steps, [10, 0.6]);
     assert.ok(Number.isNaN(run.scalars.loss.values[1]));

@@ -2,7 +2,7 @@
 // the files while a run writes them, reading only what was appended.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { detectFormat, findLogFiles, LogFile, mergeInto } from '../../logs/files';
+import { detectFormat, findLogFiles, LogFile, LogFileError, mergeInto } from '../../logs/files';
 import { emptyRun, type Run } from '../../logs/model';
 import { CurvePanel } from '../curves/curvePanel';
 
@@ -73,14 +73,24 @@ export class LogView implements vscode.Disposable {
     try {
       // Event files of one folder are one run: merge them (in file order) before showing.
       const runs = new Map<string, Run>();
+      const unreadable: string[] = [];
       for (const file of findLogFiles(this.root)) {
-        if (!this.files.has(file)) this.files.set(file, new LogFile(file, detectFormat(file)!, this.runName(file)));
-        const run = await this.files.get(file)!.read();
+        if (!this.files.has(file)) this.files.set(file, new LogFile(file, detectFormat(file) ?? 'jsonl', this.runName(file)));
+        let run: Run;
+        try {
+          run = await this.files.get(file)!.read();
+        } catch (error) {
+          // One unreadable file never takes the folder down: it is named in the status line, the rest shown.
+          unreadable.push(error instanceof LogFileError ? vscode.l10n.t('Skipped {0}: {1}', path.basename(error.file), error.reason) : String(error));
+          this.files.delete(file);
+          continue;
+        }
         const merged = runs.get(run.name) ?? emptyRun(run.name, run.format);
         mergeInto(merged, run);
         runs.set(run.name, merged);
       }
       for (const run of runs.values()) this.curves.update(run);
+      if (unreadable.length) this.curves.showError(unreadable.join(' · '));
     } catch (error) {
       this.curves.showError(vscode.l10n.t('Could not read {0}: {1}', this.root, error instanceof Error ? error.message : String(error)));
     }
