@@ -20,9 +20,11 @@ Usage:
   losslab plot LOG... --format json Print the decoded scalars: {"<tag>": [[step, wall_time, value], ...]}
                                     (wall_time null where the format has none; "<run>/<tag>" for several
                                     runs; NaN as null).
-  losslab run NOTEBOOK.lossnb [--out FILE]
+  losslab run NOTEBOOK.lossnb [--out FILE] [--timeout SECONDS]
                                     Run every code cell of a Loss Lab notebook with its kernel, outside
                                     VS Code, and write the outputs (into FILE, or back into the notebook).
+                                    A cell running past --timeout (default 600 s) is stopped; after a
+                                    failed cell the rest are cleared, and what ran is still written.
                                     Exit code 1 if a cell fails. Cells are JavaScript or TypeScript and
                                     read like PyTorch, no await needed: torch.tensor/zeros/ones/arange/
                                     randn/cat/stack/where…, tensor methods (add matmul reshape at(':, 1:')

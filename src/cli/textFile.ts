@@ -55,7 +55,8 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    if (!at) throw new Error(`${file} is not valid JSON: ${text.trim() === '' ? 'the file is empty' : 'it ends before the JSON does'}`);
+    const token = /Unexpected token '(.+?)'/.exec(error instanceof Error ? error.message : '');
+    if (!at) throw new Error(`${file} is not valid JSON: ${text.trim() === '' ? 'the file is empty' : token ? `unexpected ${JSON.stringify(token[1])}` : 'it ends before the JSON does'}`);
     const pos = Number(at[1]);
     const before = text.slice(0, pos);
     const line = before.split('\n').length;

@@ -6,6 +6,7 @@ import type { CellOutputJson } from '../protocol/notebook';
 import { format, notebookApi, text, type CellSink } from './api';
 import { CellSyntaxError, compileCell, type CompiledCell } from './cell';
 import { runtimeError, syntaxError, type CellErrorJson } from './cellError';
+import { thrownValue } from './thrown';
 
 export class KernelSession {
   private readonly context: vm.Context;
@@ -24,7 +25,7 @@ export class KernelSession {
     try {
       cell = compileCell(code, language);
     } catch (error) {
-      if (!(error instanceof CellSyntaxError)) throw error;
+      if (!(error instanceof CellSyntaxError)) return this.fail(runtimeError(name, code, { toCell: (line, column) => ({ line, column }) } as CompiledCell, thrownValue(error)));
       return this.fail(syntaxError(name, code, error.message, error.line, error.column));
     }
     try {
@@ -34,8 +35,7 @@ export class KernelSession {
       return { outputs: this.sink.outputs, ok: true };
     } catch (error) {
       // Errors thrown in the context are the context's Error instances: read them by shape.
-      const e = error && typeof error === 'object' ? (error as { name?: unknown; message?: unknown; stack?: unknown }) : { message: String(error) };
-      return this.fail(runtimeError(name, code, cell, e));
+      return this.fail(runtimeError(name, code, cell, thrownValue(error)));
     }
   }
 

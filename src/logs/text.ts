@@ -21,7 +21,8 @@ export function readTrainerState(textContent: string, run: Run): void {
     state = parseJsonLenient(textContent) as { log_history?: unknown } | null;
   } catch (error) {
     const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    throw new Error(`not valid JSON${at ? ` (at byte ${at[1]})` : ' (it ends early)'}`);
+    const token = /Unexpected token '(.+?)'/.exec(error instanceof Error ? error.message : '');
+    throw new Error(`not valid JSON${at ? ` (at byte ${at[1]})` : token ? ` (unexpected ${JSON.stringify(token[1])})` : ' (it ends early)'}`);
   }
   if (!state || typeof state !== 'object' || !Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
   const writer = new RecordWriter(run, state.log_history.length);

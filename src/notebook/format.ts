@@ -23,7 +23,11 @@ export function parseNotebook(text: string): NotebookJson {
   try {
     nb = JSON.parse(text) as NotebookJson;
   } catch (error) {
-    throw new Error(`not a Loss Lab notebook: invalid JSON (${error instanceof Error ? error.message : error})`);
+    const at = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+    const token = /Unexpected token '(.+?)'/.exec(error instanceof Error ? error.message : '');
+    if (!at) throw new Error(`not a Loss Lab notebook: invalid JSON (${token ? `unexpected ${JSON.stringify(token[1])}` : 'the text ends before the JSON does'})`);
+    const before = text.slice(0, Number(at[1]));
+    throw new Error(`not a Loss Lab notebook: invalid JSON at line ${before.split('\n').length}, column ${Number(at[1]) - before.lastIndexOf('\n')}`);
   }
   if (!nb || typeof nb !== 'object' || nb.format !== 'losslab-notebook/1') throw new Error(`not a Loss Lab notebook: expected "format": "losslab-notebook/1", got ${JSON.stringify((nb as { format?: unknown })?.format)}`);
   if (!Array.isArray(nb.cells)) throw new Error('not a Loss Lab notebook: "cells" must be a list');
