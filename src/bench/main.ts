@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
+import { benchLint } from './lint';
 import { benchLogParse } from './logParse';
 import { benchTraining } from './training';
 import { benchTensors } from './tensors';
@@ -87,12 +88,14 @@ async function main(): Promise<void> {
     await benchLogParse(report);
     await benchTraining(report);
     await benchTensors(report);
+    await benchLint(report);
   } finally {
     engine.dispose();
   }
 }
 
-// `npm run bench -- --only tensors` runs one group.
+// `npm run bench -- --only tensors` (or `lint`) runs one group.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 if (only === 'tensors') void benchTensors(report);
+else if (only === 'lint') void benchLint(report);
 else void main();

@@ -1,0 +1,37 @@
+// Loss linter: time per 1,000 lines of Python (the corpus of correct training scripts repeated to 5,000+
+// lines), full and after one keystroke (incremental re-parse), against tree-sitter's parse alone.
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { IncrementalLinter } from '../lint/incremental';
+import { lintPython } from '../lint/lint';
+import { loadPython, parsePython } from '../lint/parser';
+import { time } from './timing';
+
+type Report = (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void;
+
+function corpusText(minLines: number): string {
+  const dir = path.join(__dirname, '../test/lint/corpus');
+  const scripts = readdirSync(dir).filter((f) => f.endsWith('.py')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  let text = '';
+  while (text.split('\n').length < minLines) text += scripts.join('\n\n');
+  return text;
+}
+
+export async function benchLint(report: Report): Promise<void> {
+  await loadPython();
+  const text = corpusText(5000);
+  const kLines = text.split('\n').length / 1000;
+  const parseMs = await time(5, async () => () => parsePython(text).delete());
+  const lintMs = await time(5, async () => () => lintPython(text));
+  report(`lint per 1,000 lines (${Math.round(kLines * 1000)}-line file)`, lintMs / kLines, 'parse alone', parseMs / kLines);
+  // One keystroke in the middle of the file: the previous tree is edited and re-parsed incrementally.
+  const linter = new IncrementalLinter();
+  const middle = text.indexOf('\n', text.length >> 1);
+  let n = 0;
+  const keystrokeMs = await time(9, async () => {
+    linter.lint('bench', text);
+    const edited = `${text.slice(0, middle)}\n# ${n++}${text.slice(middle)}`;
+    return () => linter.lint('bench', edited);
+  });
+  report(`re-lint after a keystroke (${Math.round(kLines * 1000)} lines)`, keystrokeMs, 'full parse', parseMs);
+}
