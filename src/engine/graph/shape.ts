@@ -3,7 +3,7 @@
 import type { ElemType } from '../onnx/model';
 import { Value } from './graph';
 
-/** numpy broadcasting of two static shapes; throws with both shapes named. */
+/** numpy broadcasting of two static shapes; throws PyTorch's message naming the mismatching sizes. */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
@@ -11,7 +11,7 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] cannot be broadcast together`);
+      throw new RangeError(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
     }
     out.push(da === 1 ? db : da);
   }

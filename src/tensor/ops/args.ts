@@ -31,20 +31,8 @@ export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Broadcasting of two shapes, with PyTorch's message naming the mismatching sizes. */
-export function broadcast(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
+/** Broadcasting of two shapes, with PyTorch's message naming the mismatching sizes: the graph builder's own. */
+export { broadcastShapes as broadcast } from '../../engine/graph/shape';
 
 export function normDim(d: number, ndim: number): number {
   const rank = Math.max(ndim, 1);
