@@ -4,6 +4,7 @@
 // figure specs out (used by the log view, reports and notebooks).
 import { decimateMinMax, findSpikes, smoothTensorBoard } from '../logs/curves';
 import type { Run, Series } from '../logs/model';
+import { runColor } from './runColors';
 import type { ChartTheme } from './theme';
 
 export interface CurveOptions {
@@ -19,9 +20,11 @@ export interface CurveOptions {
    */
   webgl: boolean;
   webglMaxPoints: number;
+  /** Colours the user chose, by run name (the others come from the name: see runColors). */
+  colors: Record<string, string>;
 }
 
-export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, logY: false, x: 'step', maxPoints: 2000, webgl: false, webglMaxPoints: 10_000 };
+export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, logY: false, x: 'step', maxPoints: 2000, webgl: false, webglMaxPoints: 10_000, colors: {} };
 
 export interface Figure {
   metric: string;
@@ -33,6 +36,11 @@ const EVAL_PREFIX = /^(eval|val|validation|test)[/_]/;
 
 /** Schedules and counters (epoch, learning rate): drawn as logged, never smoothed. */
 const SCHEDULE = /^(epoch|lr|learning_rate)([-_/].*)?$/i;
+
+/** The smoothing weight a metric is drawn with: schedules and counters are never smoothed. */
+export function smoothingFor(metric: string, smoothing: number): number {
+  return SCHEDULE.test(metric) ? 0 : smoothing;
+}
 
 /** Loss-spike markers drawn per series at most: the largest (most standard deviations above the window). */
 export const MAX_SPIKE_MARKERS = 20;
@@ -80,7 +88,7 @@ function pick<T>(items: readonly T[], indices: number[]): T[] {
 
 function seriesTraces(run: Run, tag: string, series: Series, color: string, theme: ChartTheme, options: CurveOptions): Record<string, unknown>[] {
   const { metric, split } = metricOf(tag);
-  const o = SCHEDULE.test(metric) ? { ...options, smoothing: 0 } : options;
+  const o = { ...options, smoothing: smoothingFor(metric, options.smoothing) };
   const xs: (number | string | null)[] = o.x === 'step' ? series.steps : series.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString()));
   const ys = series.values;
   const smooth = smoothTensorBoard(ys, o.smoothing);
@@ -126,8 +134,6 @@ function seriesTraces(run: Run, tag: string, series: Series, color: string, them
 export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options: Partial<CurveOptions> = {}): Figure[] {
   const o = { ...DEFAULT_CURVE_OPTIONS, ...options };
   const byMetric = new Map<string, Record<string, unknown>[]>();
-  let colorIndex = 0;
-  const colors = new Map<string, string>();
   const values = new Map<string, number[]>();
   // On a wall-time axis, a metric any of whose series lacks wall times keeps the step axis.
   const onSteps = new Set<string>();
@@ -141,31 +147,32 @@ export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options
       const all = values.get(metric) ?? [];
       for (const v of series.values) all.push(v);
       values.set(metric, all);
-      const key = `${run.name}\u0000${metric}`;
-      if (!colors.has(key)) colors.set(key, theme.palette[colorIndex++ % theme.palette.length]);
       const traces = byMetric.get(metric) ?? [];
-      traces.push(...seriesTraces(run, tag, series, colors.get(key)!, theme, onSteps.has(metric) ? { ...o, x: 'step' } : o));
+      traces.push(...seriesTraces(run, tag, series, runColor(run.name, o.colors), theme, onSteps.has(metric) ? { ...o, x: 'step' } : o));
       byMetric.set(metric, traces);
     }
   }
-  const metrics = [...byMetric.keys()].sort((a, b) => Number(!/loss/i.test(a)) - Number(!/loss/i.test(b)) || a.localeCompare(b));
-  return metrics.map((metric) => {
-    const x = onSteps.has(metric) ? 'step' : o.x;
-    return {
-      metric,
-      data: byMetric.get(metric)!,
-      layout: {
-        title: { text: metric, font: { size: 13 } },
-        paper_bgcolor: theme.background,
-        plot_bgcolor: theme.background,
-        font: { color: theme.foreground, family: theme.font, size: 11 },
-        xaxis: { title: { text: x === 'step' ? (o.x === 'wall_time' ? 'step (no wall times logged)' : 'step') : 'wall time' }, gridcolor: theme.grid, type: x === 'step' ? 'linear' : 'date' },
-        yaxis: { type: o.logY ? 'log' : 'linear', gridcolor: theme.grid, ...yAxisFormat(values.get(metric)!, o.logY) },
-        margin: { l: 55, r: 15, t: 35, b: 45 },
-        height: 340,
-        legend: { orientation: 'h', y: -0.3 },
-        hovermode: 'closest',
-      },
-    };
-  });
+  const metrics = [...byMetric.keys()].sort(compareMetrics);
+  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!, layout: metricLayout(metric, theme, o, values.get(metric)!, onSteps.has(metric) ? 'step' : o.x) }));
+}
+
+/** Chart order: losses first, then by name. */
+export function compareMetrics(a: string, b: string): number {
+  return Number(!/loss/i.test(a)) - Number(!/loss/i.test(b)) || a.localeCompare(b);
+}
+
+/** A metric chart's layout; `x` is the axis drawn (the step axis where wall times are missing). */
+export function metricLayout(metric: string, theme: ChartTheme, o: CurveOptions, values: readonly number[], x: 'step' | 'wall_time', xTitle?: string): Record<string, unknown> {
+  return {
+    title: { text: metric, font: { size: 13 } },
+    paper_bgcolor: theme.background,
+    plot_bgcolor: theme.background,
+    font: { color: theme.foreground, family: theme.font, size: 11 },
+    xaxis: { title: { text: xTitle ?? (x === 'step' ? (o.x === 'wall_time' ? 'step (no wall times logged)' : 'step') : 'wall time') }, gridcolor: theme.grid, type: x === 'step' ? 'linear' : 'date' },
+    yaxis: { type: o.logY ? 'log' : 'linear', gridcolor: theme.grid, ...yAxisFormat(values, o.logY) },
+    margin: { l: 55, r: 15, t: 35, b: 45 },
+    height: 340,
+    legend: { orientation: 'h', y: -0.3 },
+    hovermode: 'closest',
+  };
 }

@@ -17,9 +17,15 @@ Usage:
                                     --smoothing W (TensorBoard's, default 0.6), --log-y, --x step|wall_time.
                                     Without -o: ./report.html (the path is printed). Exit code 1 if no
                                     training log is found.
-  losslab plot LOG... --format json Print the decoded scalars: {"<tag>": [[step, wall_time, value], ...]}
-                                    (wall_time null where the format has none; "<run>/<tag>" for several
-                                    runs; NaN as null).
+  losslab plot LOG... --format csv|json [-o FILE]
+                                    The decoded scalars, to stdout or FILE. csv: one row per point, long
+                                    format \`run,tag,step,wall_time,value\` (wall_time empty where the format
+                                    has none; nan/inf as pandas reads them). json: {"<tag>": [[step,
+                                    wall_time, value], ...]} ("<run>/<tag>" for several runs; NaN as null).
+                                    Both, and the HTML report, take the log view's selection:
+                                    --runs REGEX, --tags REGEX (alternatives with |, !… excludes, case-
+                                    insensitive); --group-by REGEX or --group-level K draws each group of runs
+                                    (seeds) as its mean with a band, --band std|minmax (default std).
   losslab run NOTEBOOK.lossnb [--out FILE] [--timeout SECONDS]
                                     Run every code cell of a Loss Lab notebook with its kernel, outside
                                     VS Code, and write the outputs (into FILE, or back into the notebook).

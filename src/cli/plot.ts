@@ -1,11 +1,14 @@
-// `losslab plot LOG... [-o report.html] [--format json] [--smoothing W] [--log-y] [--x step|wall_time]`
+// `losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs RE] [--tags RE] [--group-by RE | --group-level K]
+//  [--band std|minmax] [--smoothing W] [--log-y] [--x step|wall_time]`
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { htmlReport } from '../charts/report';
 import { LIGHT_THEME } from '../charts/theme';
-import { trainingFigures } from '../charts/trainingCurves';
+import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, type CurveSelection } from '../charts/curveView';
+import { DEFAULT_CURVE_OPTIONS } from '../charts/trainingCurves';
+import { scalarsCsv, scalarsJson } from '../logs/export';
 import { detectFormat, findLogFiles, loadRuns } from '../logs/files';
-import { toPoints, type Run } from '../logs/model';
+import type { GroupBy } from '../logs/groups';
 
 const LOG_FILES = 'trainer_state.json, *.jsonl, metrics.json, *.csv, training.log and TensorBoard event files';
 
@@ -14,22 +17,37 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-/** {"<tag>": [[step, wall_time, value], ...]}; tags are "<run>/<tag>" when there are several runs; NaN → null. */
-export function scalarsJson(runs: Run[]): Record<string, [number, number | null, number | null][]> {
-  const out: Record<string, [number, number | null, number | null][]> = {};
-  for (const run of runs) {
-    for (const [tag, series] of Object.entries(run.scalars)) {
-      out[runs.length > 1 ? `${run.name}/${tag}` : tag] = toPoints(series).map(([s, w, v]) => [s, w, Number.isFinite(v) ? v : null]);
-    }
-  }
-  return out;
+const USAGE = 'usage: losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs REGEX] [--tags REGEX] [--group-by REGEX | --group-level K] [--band std|minmax] [--smoothing 0.6] [--log-y] [--x step|wall_time]\n';
+
+/** The view's selection from the command line, or an error message naming the bad argument. */
+function selectionOf(args: string[]): CurveSelection | string {
+  const level = flag(args, '--group-level');
+  const pattern = flag(args, '--group-by');
+  let groupBy: GroupBy = { kind: 'none' };
+  if (level !== undefined) {
+    if (!/^\d+$/.test(level)) return `--group-level expects a folder level (0 for the first folder), got '${level}'`;
+    groupBy = { kind: 'folder', level: Number(level) };
+  } else if (pattern !== undefined) groupBy = { kind: 'regex', pattern };
+  const band = flag(args, '--band') ?? 'std';
+  if (band !== 'std' && band !== 'minmax') return `--band expects std or minmax, got '${band}'`;
+  return { ...DEFAULT_SELECTION, runFilter: flag(args, '--runs') ?? '', tagFilter: flag(args, '--tags') ?? '', groupBy, band };
 }
 
 export async function plotCommand(args: string[]): Promise<number> {
-  const valued = new Set(['-o', '--out', '--format', '--smoothing', '--x']);
+  const valued = new Set(['-o', '--out', '--format', '--smoothing', '--x', '--runs', '--tags', '--group-by', '--group-level', '--band']);
   const logs = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1]));
   if (!logs.length) {
-    process.stderr.write('usage: losslab plot LOG... [-o report.html] [--format json] [--smoothing 0.6] [--log-y] [--x step|wall_time]\n');
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const format = flag(args, '--format') ?? 'html';
+  const selection = selectionOf(args);
+  if (format !== 'html' && format !== 'csv' && format !== 'json') {
+    process.stderr.write(`losslab plot: --format expects html, csv or json, got '${format}'\n`);
+    return 2;
+  }
+  if (typeof selection === 'string') {
+    process.stderr.write(`losslab plot: ${selection}\n`);
     return 2;
   }
   const missing = logs.filter((l) => !existsSync(l));
@@ -48,21 +66,32 @@ export async function plotCommand(args: string[]): Promise<number> {
   const notes = [...unreadable, ...runs.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => `${r.name}: skipped ${n} × ${why}`))];
   for (const note of notes) process.stderr.write(`losslab plot: ${note}\n`);
   if (!runs.length && unreadable.length) return 1;
-  if (flag(args, '--format') === 'json') {
-    process.stdout.write(JSON.stringify(scalarsJson(runs)) + '\n');
-    return 0;
+  const selected = selectRuns(runs, selection);
+  if (selected.errors.length) {
+    process.stderr.write(selected.errors.map((e) => `losslab plot: ${e}\n`).join(''));
+    return 2;
   }
   const chosen = flag(args, '-o') ?? flag(args, '--out');
+  if (format !== 'html') {
+    // Scalars of the runs and tags the filters keep, to stdout or to -o.
+    const text = format === 'csv' ? scalarsCsv(selected.runs) : JSON.stringify(scalarsJson(selected.runs)) + '\n';
+    if (chosen) {
+      writeFileSync(path.resolve(chosen), text);
+      process.stderr.write(`wrote ${path.resolve(chosen)}: ${selected.runs.length} run(s)\n`);
+    } else process.stdout.write(text);
+    return 0;
+  }
   const out = path.resolve(chosen ?? 'report.html');
   const smoothing = Number(flag(args, '--smoothing') ?? 0.6);
-  if (!runs.some((r) => Object.keys(r.scalars).length)) {
-    process.stderr.write(`losslab plot: no scalars in ${logs.join(', ')}: nothing to plot\n`);
+  if (!selected.runs.some((r) => Object.keys(r.scalars).length)) {
+    process.stderr.write(`losslab plot: no scalars in ${logs.join(', ')}${selection.runFilter || selection.tagFilter ? ' that pass --runs/--tags' : ''}: nothing to plot\n`);
     return 1;
   }
-  const figures = trainingFigures(runs, LIGHT_THEME, { smoothing, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? 'wall_time' : 'step' });
+  const options = { ...DEFAULT_CURVE_OPTIONS, smoothing, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? ('wall_time' as const) : ('step' as const) };
+  const figures = viewFigures(selected, isGrouped(selection), selection.band, LIGHT_THEME, options);
   const plotly = readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8');
   writeFileSync(out, htmlReport(`Training curves: ${logs.map((l) => path.basename(l)).join(', ')}`, figures, plotly, notes));
   const where = chosen ? '' : ' (no -o given: report.html in the current folder)';
-  process.stderr.write(`wrote ${out}${where}: ${figures.length} charts from ${runs.length} run(s)\n`);
+  process.stderr.write(`wrote ${out}${where}: ${figures.length} charts from ${selected.runs.length} run(s)${isGrouped(selection) ? ` in ${selected.groups.length} group(s)` : ''}\n`);
   return 0;
 }

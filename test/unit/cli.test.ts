@@ -2,7 +2,7 @@
 // where it writes, and its exit codes.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -69,5 +69,50 @@ describe('losslab plot', () => {
     assert.ok(existsSync(report));
     assert.ok(r.stderr.includes(`wrote ${report} (no -o given: report.html in the current folder): `), r.stderr);
     assert.match(r.stderr, /: [1-9]\d* charts from 1 run\(s\)/);
+  });
+});
+
+describe('losslab plot --format csv and the view selection', () => {
+  /** Four Lightning-style runs: 2 learning rates × 2 seeds, each a metrics.csv. */
+  function sweep(): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-sweep-'));
+    for (const lr of ['1e-3', '3e-4']) {
+      for (const seed of [0, 1]) {
+        const run = path.join(dir, `lr=${lr}`, `seed=${seed}`);
+        mkdirSync(run, { recursive: true });
+        const rows = ['step,train_loss,val_loss', ...[0, 10, 20].map((s) => `${s},${(1 / (s + 1) + seed / 10).toFixed(4)},${s === 20 ? 0.5 + seed : ''}`)];
+        writeFileSync(path.join(run, 'metrics.csv'), rows.join('\n') + '\n');
+      }
+    }
+    return dir;
+  }
+
+  it('prints every point of the runs and tags the filters keep as run,tag,step,wall_time,value', () => {
+    const dir = sweep();
+    const r = losslab(['plot', dir, '--format', 'csv', '--runs', 'seed=1|!3e-4', '--tags', '!val']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      'run,tag,step,wall_time,value',
+      'lr=1e-3/seed=1/metrics.csv,train_loss,0,,1.1',
+      'lr=1e-3/seed=1/metrics.csv,train_loss,10,,0.1909',
+      'lr=1e-3/seed=1/metrics.csv,train_loss,20,,0.1476',
+    ]);
+    const all = losslab(['plot', dir, '--format', 'csv']);
+    assert.equal(all.stdout.trimEnd().split('\n').length, 1 + 4 * 4);
+  });
+
+  it('writes grouped bands into the report and counts the groups; a bad regex or level is named', () => {
+    const dir = sweep();
+    const out = path.join(dir, 'bands.html');
+    const r = losslab(['plot', dir, '--group-level', '1', '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /charts from 4 run\(s\) in 2 group\(s\)/);
+    assert.ok(readFileSync(out, 'utf8').includes('lr=3e-4/seed=*/metrics.csv (n=2) · train_loss'));
+    const bad = losslab(['plot', dir, '--group-by', 'seed=(']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /Invalid group regex "seed=\(": /);
+    const level = losslab(['plot', dir, '--group-level', 'x']);
+    assert.equal(level.status, 2);
+    assert.match(level.stderr, /--group-level expects a folder level \(0 for the first folder\), got 'x'/);
   });
 });
