@@ -193,6 +193,40 @@ sim = F.normalize(query, dim=1) @ F.normalize(key, dim=1).T / tau
 nce = F.cross_entropy(sim, torch.arange(N))
 put("11-contrastive-infonce", 2, nce, nce)
 
+# 12 RLHF: π* ∝ π_ref·exp(r/β), J(π) = E_π[r] − β·KL(π‖π_ref), and a β sweep
+ref_logits = t([1.2, 0.8, 0.3, 0, -0.4, -1])
+rewards = t([0.5, -0.5, 1.5, 0.2, -1, 2])
+
+
+def rlhf_objective(logits, ref, r, beta):
+    logp, logref = logits.log_softmax(-1), ref.log_softmax(-1)
+    pi = logp.exp()
+    expected = (pi * r).sum(-1)
+    kl = (pi * (logp - logref)).sum(-1)
+    return expected - beta * kl, expected, kl
+
+
+beta = 0.5
+star = (ref_logits.log_softmax(-1) + rewards / beta).softmax(-1)
+policy = star.log().detach().requires_grad_()
+J, E, KL = rlhf_objective(policy, ref_logits, rewards, beta)
+J.backward()
+logZ = (ref_logits.log_softmax(-1) + rewards / beta).logsumexp(-1)
+put("12-rlhf-optimal-policy", 2, star, star, J, beta * logZ, E, KL, policy.grad.norm())
+betas = t([100, 10, 1, 0.1, 0.01])
+logref = ref_logits.log_softmax(-1).expand(5, 6)
+stars = (logref + rewards / betas[:, None]).log_softmax(-1)
+_, _, kls = rlhf_objective(stars, ref_logits.expand(5, 6), rewards.expand(5, 6), betas)
+shift = rewards - betas[:, None] * (stars - logref)
+put("12-rlhf-optimal-policy", 4, stars.exp()[:, 5], kls, shift[:, 0], shift.amax(1) - shift.amin(1), betas * (logref + rewards / betas[:, None]).logsumexp(-1))
+
+# 13 length normalisation: Σ log p / |Y|^α
+hyps = [[-1.2, -0.5], [-0.9, -0.4, -0.3, -0.5], [-0.9, -0.4, -0.3, -0.3, -0.2, -0.15, -0.15], [-0.9, -0.4, -0.3, -0.35, -0.3, -0.2, -0.2, -0.15, -0.2]]
+row = []
+for alpha in [0, 0.6, 1]:
+    row += [alpha] + [t(h).sum() / len(h) ** alpha for h in hyps]
+put("13-length-normalisation", 2, *row)
+
 out["_source"] = f"PyTorch {torch.__version__}"
 path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "notebookOutputs.json")
 with open(path, "w") as fh:

@@ -85,6 +85,27 @@ describe('playground objective scenes (browser)', () => {
     await wb.screenshot('playground-rlhf');
   });
 
+  it('length normalisation: Σ log p / |Y|^α and the winner follow α, as in float64', async () => {
+    await view.locator('nav button[data-scene="length"]').click();
+    const numbers = view.locator('section[data-scene="length"] .numbers');
+    await numbers.filter({ hasText: 'winner' }).waitFor();
+    const hypotheses = [[-1.2, -0.5], [-0.9, -0.4, -0.3, -0.5], [-0.9, -0.4, -0.3, -0.3, -0.2, -0.15, -0.15], [-0.9, -0.4, -0.3, -0.35, -0.3, -0.2, -0.2, -0.15, -0.2]];
+    for (const [alpha, winner] of [[0, 'A'], [0.6, 'C'], [1, 'D'], [0.3, undefined]] as const) {
+      await drag(view, 'length penalty α', alpha);
+      await numbers.filter({ hasText: new RegExp(`^α = ${alpha}$`, 'm') }).waitFor();
+      const text = await numbers.innerText();
+      const want = hypotheses.map((h) => h.reduce((a, b) => a + b, 0) / h.length ** alpha);
+      const got = ['A', 'B', 'C', 'D'].map((label) => Number(line(text, `${label} |Y|`).match(/score (\S+)/)![1]));
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-4, `α ${alpha}: ${'ABCD'[i]} ${v} vs ${want[i]}`));
+      const best = 'ABCD'[want.indexOf(Math.max(...want))];
+      if (winner) assert.equal(best, winner);
+      assert.match(line(text, 'winner'), new RegExp(`^winner\\s+${best}:`), text);
+    }
+    await view.locator('section[data-scene="length"] vscode-button', { hasText: 'GNMT' }).click();
+    await numbers.filter({ hasText: /^α = 0.6$/m }).waitFor();
+    await wb.screenshot('playground-length');
+  });
+
   it('screenshots of every scene in the light and the dark theme', async () => {
     const ids = await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
     const themeNow = () => view.locator('body').evaluate((b) => (b.classList.contains('vscode-dark') ? 'dark' : 'light'));

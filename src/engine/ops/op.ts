@@ -58,3 +58,11 @@ export function oneOf<T extends string>(options: Options, name: string, allowed:
   }
   return v as T;
 }
+
+/**
+ * A float tensor's values when the check has them: the engine's evaluate passes them; a notebook tensor chain
+ * checks shapes before its values are computed, and passes only their count.
+ */
+export function knownValues(t: Tensor): ArrayLike<number> | undefined {
+  return ArrayBuffer.isView(t.data) && !(t.data instanceof BigInt64Array) ? (t.data as ArrayLike<number>) : undefined;
+}

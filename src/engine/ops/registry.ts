@@ -9,6 +9,7 @@ import { causalLmLoss, perplexity, sequenceCrossEntropy, topKAccuracy } from './
 import { crossEntropy, nllLoss } from './crossEntropy';
 import { discreteGaussianKl, entropy, klDiv, klDivergence } from './kl';
 import type { OpDefinition } from './op';
+import { beamScore } from './beamScore';
 import { klRegularizedObjective } from './rlhf';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression';
 import { logSoftmaxOp, naiveLogSoftmaxOp, naiveSoftmaxOp, softmax } from './softmax';
@@ -41,6 +42,7 @@ const ALL: OpDefinition[] = [
   topKAccuracy,
   linearCrossEntropy,
   klRegularizedObjective,
+  beamScore,
 ];
 
 export const OP_DEFINITIONS: ReadonlyMap<string, OpDefinition> = new Map(ALL.map((op) => [op.name, op]));

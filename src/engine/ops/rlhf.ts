@@ -6,7 +6,7 @@ import { add, div, exp, mul, sub } from '../graph/math';
 import { logSoftmax, logSumExp, sum } from '../graph/nn';
 import { reshape } from '../graph/shape';
 import { checkSameShape, reduce, REDUCTIONS } from './common';
-import { fail, oneOf, shapeText, type OpDefinition } from './op';
+import { fail, knownValues, oneOf, shapeText, type OpDefinition } from './op';
 
 export const klRegularizedObjective: OpDefinition = {
   name: 'kl_regularized_objective',
@@ -21,7 +21,7 @@ export const klRegularizedObjective: OpDefinition = {
     if (beta.data.length !== 1 && beta.shape.join() !== rows.join()) {
       fail(`kl_regularized_objective(): beta must be one number or one per row (shape ${shapeText(rows)}), got shape ${shapeText(beta.shape)}`);
     }
-    const bad = [...beta.data].find((b) => !(Number(b) > 0));
+    const bad = Array.from(knownValues(beta) ?? []).find((b) => !(b > 0));
     if (bad !== undefined) fail(`kl_regularized_objective(): beta must be positive, got ${bad}`);
   },
   build(_g, { logits, ref_logits, rewards, beta }, options) {

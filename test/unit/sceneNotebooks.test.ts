@@ -1,0 +1,43 @@
+// "Open in notebook" of the later playground scenes: the cell each scene writes runs in the notebook kernel
+// (losslab run, the notebook tensor library on the engine) and prints the scene's numbers, checked here against
+// float64 computed in this file.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseNotebook, serializeNotebook } from '../../src/notebook/format';
+import { BEAM_HYPOTHESES, lengthNotebookCode } from '../../src/webview/playground/scenes/lengthNormalizationCode';
+
+const ROOT = path.resolve(__dirname, '../..');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-scene-nb-'));
+
+/** Runs one code cell with `losslab run`; its stdout and the kinds of its rich outputs. */
+function runCell(name: string, code: string): { stdout: string; mimes: string[] } {
+  const file = path.join(dir, `${name}.lossnb`);
+  writeFileSync(file, serializeNotebook({ format: 'losslab-notebook/1', cells: [{ kind: 'code', language: 'javascript', source: code, outputs: [] }] }));
+  execFileSync('node', [path.join(ROOT, 'bin/losslab.js'), 'run', file, '--out', file], { stdio: 'pipe' });
+  const items = parseNotebook(readFileSync(file, 'utf8')).cells[0].outputs!.flatMap((o) => o.items);
+  const error = items.find((i) => i.mime.endsWith('.error'));
+  assert.equal(error, undefined, `${name}: ${JSON.stringify(error?.data)}`);
+  return { stdout: items.filter((i) => i.mime.endsWith('stdout')).map((i) => String(i.data)).join(''), mimes: items.map((i) => i.mime) };
+}
+
+/** The numbers of the bracketed list printed after `name`. */
+const listAfter = (text: string, name: string) => JSON.parse(text.slice(text.indexOf(name) + name.length).match(/\[[^\]]*\]/)![0]) as number[];
+const close = (got: number[], want: number[], what: string) => {
+  assert.equal(got.length, want.length, what);
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= 1e-4 * Math.max(1, Math.abs(want[i])), `${what}[${i}]: ${g} vs ${want[i]}`));
+};
+
+describe('scenes opened in a notebook recompute their numbers', () => {
+  for (const alpha of [0, 0.6, 1]) {
+    it(`length normalisation (α = ${alpha}): scores and winner`, () => {
+      const { stdout, mimes } = runCell(`length-${alpha}`, lengthNotebookCode(alpha));
+      const want = BEAM_HYPOTHESES.map((h) => h.logprobs.reduce((a, b) => a + b, 0) / h.logprobs.length ** alpha);
+      close(listAfter(stdout, 'score'), want, 'score');
+      assert.match(stdout, new RegExp(`winner ${'ABCD'[want.indexOf(Math.max(...want))]}`));
+      assert.ok(mimes.some((m) => m.includes('distribution')), 'the cell draws the scores');
+    });
+  }
+});
