@@ -2,6 +2,8 @@
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { addHparams, foldHparamsSessions } from './hparams';
+import { sideHparams } from './hparamsFiles';
 import { appendSeries, emptyRun, seriesOf, type LogFormat, type Run } from './model';
 import { readCsv, readJsonLines, readTrainerState } from './text';
 import { readEventRecords } from './tfevents';
@@ -172,15 +174,18 @@ export async function loadRuns(target: string, unreadable: (error: LogFileError)
       unreadable(error instanceof LogFileError ? error : new LogFileError(file, reasonOf(error)));
       continue;
     }
+    const side = await sideHparams(file, format, (f, reason) => unreadable(new LogFileError(f, reason)));
+    if (side) addHparams(run, side);
     const merged = runs.get(rel);
     if (!merged) runs.set(rel, run);
     else mergeInto(merged, run);
   }
-  return [...runs.values()];
+  return foldHparamsSessions([...runs.values()]);
 }
 
-/** Appends `source`'s points and skip counts to `target`. */
+/** Appends `source`'s points, skip counts and hyperparameters to `target`. */
 export function mergeInto(target: Run, source: Run): void {
+  if (source.hparams) addHparams(target, source.hparams);
   for (const [tag, series] of Object.entries(source.scalars)) appendSeries(seriesOf(target, tag), series);
   for (const [reason, n] of Object.entries(source.skipped)) target.skipped[reason] = (target.skipped[reason] ?? 0) + n;
 }

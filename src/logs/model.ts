@@ -20,7 +20,12 @@ export interface Run {
   scalars: Record<string, Series>;
   /** Records or lines that could not be used and why, e.g. {"CRC mismatch": 1, "bad JSON line": 2}. */
   skipped: Record<string, number>;
+  /** The run's hyperparameters where its framework wrote them (see hparams.ts), nested keys joined with "/". */
+  hparams?: HParams;
 }
+
+export type HParamValue = string | number | boolean;
+export type HParams = Record<string, HParamValue>;
 
 export function emptyRun(name: string, format: LogFormat): Run {
   return { name, format, scalars: {}, skipped: {} };

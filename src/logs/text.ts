@@ -1,4 +1,5 @@
 // Text logs: Hugging Face trainer_state.json, JSON Lines (one object per line) and CSV (Lightning / Keras).
+import { hparamsFromTrainerState } from './hparams';
 import { skip, type Run } from './model';
 import { RecordWriter, STEP_KEYS } from './records';
 
@@ -25,6 +26,8 @@ export function readTrainerState(textContent: string, run: Run): void {
     throw new Error(`not valid JSON${at ? ` (at byte ${at[1]})` : token ? ` (unexpected ${JSON.stringify(token[1])})` : ' (it ends early)'}`);
   }
   if (!state || typeof state !== 'object' || !Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
+  const hparams = hparamsFromTrainerState(state as Record<string, unknown>);
+  if (Object.keys(hparams).length) run.hparams = hparams;
   const writer = new RecordWriter(run, state.log_history.length);
   state.log_history.forEach((entry, i) => {
     if (entry && typeof entry === 'object' && !Array.isArray(entry)) writer.add(entry as Record<string, unknown>, i);

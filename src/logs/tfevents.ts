@@ -1,9 +1,11 @@
 // TensorBoard event files (events.out.tfevents.*): TFRecord framing
 //   uint64 length | uint32 masked_crc32c(length) | data[length] | uint32 masked_crc32c(data)
 // with each record a tensorflow.Event protobuf. Decodes scalar summaries: `simple_value` (TF1, PyTorch,
-// tensorboardX) and rank-0 float tensors of the "scalars" plugin (TF2). Other summaries (histograms,
+// tensorboardX) and rank-0 float tensors of the "scalars" plugin (TF2); the hparams plugin's session start
+// gives the run's hyperparameters (hparams.ts). Other summaries (histograms,
 // images, text, graphs) are counted as skipped by tag kind.
 import { maskedCrc32c } from './crc32c';
+import { addHparams, hparamsPluginContent, sessionStartHparams } from './hparams';
 import { addPoint, skip, type Run } from './model';
 import { ProtoReader, text, view, type FieldValue } from './protoReader';
 
@@ -83,16 +85,26 @@ function decodeValue(bytes: Uint8Array, start: number, end: number, step: number
   let tag = '';
   let simple: number | undefined;
   let tensor: FieldValue | undefined;
+  let metadata: FieldValue | undefined;
   let other = '';
   new ProtoReader(bytes, start, end).forEach((field, v) => {
     if (field === 1) tag = text(bytes, v);
     else if (field === 2 && v.wire === 5) simple = view(bytes).getFloat32(v.offset, true);
     else if (field === 8) tensor = v;
+    else if (field === 9) metadata = v;
     else if (field === 4) other = 'image';
     else if (field === 5) other = 'histogram';
     else if (field === 6) other = 'audio';
   });
   if (simple !== undefined) return addPoint(run, tag, step, wallTime, simple);
+  const md = metadata as FieldValue | undefined;
+  const plugin = md && md.wire === 2 ? hparamsPluginContent(bytes, md.start, md.end) : undefined;
+  if (plugin) {
+    // The hparams plugin's experiment, session start and end: only the start carries the run's values.
+    const hparams = sessionStartHparams(bytes, plugin.start, plugin.end);
+    if (hparams) addHparams(run, hparams);
+    return;
+  }
   const t = tensor as FieldValue | undefined;
   const scalar = t && t.wire === 2 ? scalarTensor(bytes, t.start, t.end) : undefined;
   if (scalar !== undefined) return addPoint(run, tag, step, wallTime, scalar);
