@@ -6,7 +6,7 @@ function escapeHtml(s: string): string {
 }
 
 /** JSON safe inside a <script> element. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 

@@ -1,10 +1,10 @@
 // `losslab inspect FILE [--logits NAME --labels NAME --mask NAME --input-ids NAME --ignore-index N --pad-id N
 //  --shift | --no-shift --tokenizer FILE --worst N] [--format text|json|html] [-o OUT]`
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectTensors } from '../inspect/inspect';
 import { inspectHtml } from '../charts/inspectReport';
-import { defaultSettings } from '../inspect/roles';
+import { defaultSettings, missingRoles } from '../inspect/roles';
 import { loadTokenizer, type TokenText } from '../inspect/tokenizer';
 import { openTensorFile } from '../tensorfile/open';
 import { byteLength, TensorFileError } from '../tensorfile/tensorFile';
@@ -41,7 +41,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     const logits = flag(args, '--logits') ?? guessed?.roles.logits;
     const labels = flag(args, '--labels') ?? guessed?.roles.labels;
     if (!logits || !labels) {
-      throw new TensorFileError(`${path.basename(files[0])}: cannot tell the logits and labels apart among ${tensors.map((t) => `${t.name} ${t.dtype}[${t.shape.join(', ')}]`).join(', ')}; name them with --logits and --labels`);
+      throw new TensorFileError(`${path.basename(files[0])}: ${missingRoles(tensors) || 'cannot tell the logits and labels apart'}; name them with --logits and --labels`);
     }
     const settings = {
       roles: {
@@ -61,7 +61,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     const peak = process.resourceUsage().maxRSS * 1024;
     const out = flag(args, '-o') ?? flag(args, '--out');
     const text = format === 'json' ? JSON.stringify({ ...report, peak_rss_bytes: peak }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n'
-      : format === 'html' ? inspectHtml(report, tokenizer?.token)
+      : format === 'html' ? inspectHtml(report, readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8'), tokenizer?.token)
       : textReport(report, tokenizer, peak);
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);

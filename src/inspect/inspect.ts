@@ -116,7 +116,7 @@ export async function inspectTensors(file: TensorFile, settings: InspectSettings
 }
 
 function strip(s: Scored, positions: number): NonNullable<InspectReport['strip']> {
-  const out: NonNullable<InspectReport['strip']> = { loss: [], target: [], p: [], rank: [], top5: [] };
+  const out: NonNullable<InspectReport['strip']> = { loss: [], target: [], p: [], rank: [], top5: [], top5p: [] };
   for (let b = 0; b < s.B; b++) {
     for (let t = 0; t < positions; t++) {
       const i = b * s.T + t;
@@ -125,6 +125,7 @@ function strip(s: Scored, positions: number): NonNullable<InspectReport['strip']
       out.p.push(s.p[i]);
       out.rank.push(s.rank[i]);
       out.top5.push(Array.from(s.topIds.subarray(i * s.k, (i + 1) * s.k)));
+      out.top5p.push(Array.from(s.topP.subarray(i * s.k, (i + 1) * s.k)));
     }
   }
   return out;

@@ -37,3 +37,15 @@ export function defaultSettings(tensors: TensorInfo[]): InspectSettings | undefi
   const { roles, shift } = guessRoles(tensors);
   return roles && { roles, ignoreIndex: -100, shift, worst: 20 };
 }
+
+/** Why no roles could be guessed: what the file lacks, named with the tensors it has. */
+export function missingRoles(tensors: TensorInfo[]): string {
+  const list = (ts: TensorInfo[]) => ts.slice(0, 12).map((t) => `${t.name} ${t.dtype}[${t.shape.join(', ')}]`).join(', ') + (ts.length > 12 ? `, … (${ts.length} tensors)` : '');
+  if (tensors.length === 0) return 'the file holds no tensor';
+  const floats = tensors.filter((t) => FLOAT.includes(t.dtype) && (t.shape.length === 2 || t.shape.length === 3));
+  if (floats.length === 0) return `no logits: no floating-point tensor of shape [B, T, V] or [N, V] among ${list(tensors)}`;
+  const { roles } = guessRoles(tensors);
+  if (roles) return '';
+  const logits = best(floats, [/^logits$/i, /logit/i, /scores/i]) ?? [...floats].sort((a, b) => b.bytes - a.bytes)[0];
+  return `no labels: no integer tensor of shape [${leading(logits.shape).split(',').join(', ')}] to score '${logits.name}' ${logits.dtype}[${logits.shape.join(', ')}] against, among ${list(tensors)}`;
+}

@@ -7,7 +7,7 @@ import type { FromInspectWorker, InspectFileMessage, InspectReport } from '../pr
 import { openTensorFile } from '../tensorfile/open';
 import { byteLength } from '../tensorfile/tensorFile';
 import { inspectTensors } from './inspect';
-import { defaultSettings } from './roles';
+import { defaultSettings, missingRoles } from './roles';
 import { loadTokenizer } from './tokenizer';
 
 const port = parentPort;
@@ -30,7 +30,7 @@ port.on('message', async (message: InspectFileMessage) => {
       const tensors = file.entries.map((e) => ({ name: e.name, dtype: e.dtype, shape: e.shape, bytes: byteLength(e) }));
       const settings = message.settings ?? defaultSettings(tensors);
       post({ type: 'opened', tensors, settings });
-      if (!settings) throw new Error(`${path.basename(message.file)}: no logits [B, T, V] or [N, V] with labels of their leading shape among ${tensors.map((t) => `${t.name} ${t.dtype}[${t.shape.join(', ')}]`).join(', ')}; choose the roles`);
+      if (!settings) throw new Error(`${path.basename(message.file)}: ${missingRoles(tensors)}. Choose the logits and the labels above if they are there under other names.`);
       let last = 0;
       const report = await inspectTensors(file, settings, {
         strip: true,
@@ -39,8 +39,14 @@ port.on('message', async (message: InspectFileMessage) => {
         },
       });
       const tokenizerPath = message.tokenizer ?? [path.join(path.dirname(message.file), 'tokenizer.json')].find(existsSync);
-      const tokenText = tokenizerPath ? tokenTexts(report, loadTokenizer(tokenizerPath).token) : undefined;
-      post({ type: 'report', report, tokenText });
+      let tokenText: Record<number, string> | undefined;
+      let tokenizerError: string | undefined;
+      try {
+        tokenText = tokenizerPath ? tokenTexts(report, loadTokenizer(tokenizerPath).token) : undefined;
+      } catch (error) {
+        tokenizerError = error instanceof Error ? error.message : String(error); // ids stay numbers; the statistics stand
+      }
+      post({ type: 'report', report, tokenText, tokenizer: tokenText ? tokenizerPath : undefined, tokenizerError });
     } finally {
       file.close();
     }

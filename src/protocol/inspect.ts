@@ -82,7 +82,7 @@ export interface InspectReport {
   worst: TokenRow[];
   warnings: InspectWarning[];
   /** Per position [B·T] (after the shift): loss (NaN where not counted), for the token strip. */
-  strip?: { loss: number[]; target: number[]; p: number[]; rank: number[]; top5: number[][] };
+  strip?: { loss: number[]; target: number[]; p: number[]; rank: number[]; top5: number[][]; top5p: number[][] };
   seconds: number;
 }
 
@@ -113,6 +113,10 @@ export interface ReportMessage {
   type: 'report';
   report: InspectReport;
   tokenText?: Record<number, string>;
+  /** The tokenizer.json that gave `tokenText`. */
+  tokenizer?: string;
+  /** Why the tokenizer.json could not be read (the ids are then shown as numbers). */
+  tokenizerError?: string;
 }
 
 /** worker → host: the file or settings were refused; `message` names the file and entry. */
@@ -125,7 +129,7 @@ export type FromInspectWorker = OpenedMessage | ProgressMessage | ReportMessage 
 
 /** host → Inspector view: show this report (or this error, or progress). */
 export type ToInspectorView =
-  | { type: 'show'; report: InspectReport; tokenText?: Record<number, string> }
+  | { type: 'show'; report: InspectReport; tokenText?: Record<number, string>; tokenizer?: string; tokenizerError?: string }
   | { type: 'progress'; fraction: number; tensors: TensorInfo[] }
   | { type: 'failed'; message: string; tensors: TensorInfo[]; settings?: InspectSettings };
 
@@ -134,4 +138,7 @@ export type FromInspectorView =
   | { type: 'ready' }
   | { type: 'settings'; settings: InspectSettings }
   | { type: 'openScene'; scene: string }
-  | { type: 'rendered'; totals: Record<string, string>; stripTokens: number; reliabilityBars: number };
+  /** Choose a tokenizer.json (a file dialog in the host), then inspect again with these settings. */
+  | { type: 'chooseTokenizer'; settings?: InspectSettings }
+  /** What the view shows now: the totals as drawn, or the error and the tensors listed (read by the integration tests). */
+  | { type: 'rendered'; totals: Record<string, string>; stripTokens: number; reliabilityBins: number; warnings: string[]; tokenizer?: string; error?: string; tensorRows: number };

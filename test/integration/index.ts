@@ -11,6 +11,7 @@ export function run(): Promise<void> {
   require('./notebook.test');
   require('./playground.test');
   require('./lint.test');
+  require('./inspector.test');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });

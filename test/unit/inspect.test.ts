@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspectTensors } from '../../src/inspect/inspect';
-import { defaultSettings } from '../../src/inspect/roles';
+import { defaultSettings, missingRoles } from '../../src/inspect/roles';
+import { inspectFigures } from '../../src/charts/inspectFigures';
+import { LIGHT_THEME } from '../../src/charts/theme';
 import { loadTokenizer } from '../../src/inspect/tokenizer';
 import type { InspectReport, InspectSettings } from '../../src/protocol/inspect';
 import { openTensorFile } from '../../src/tensorfile/open';
@@ -216,5 +218,37 @@ describe('Loss Inspector statistics', () => {
       () => execFileSync('node', [CLI, 'inspect', path.join(FIXTURES, 'evil.pt')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
       (e: { status: number; stderr: string }) => e.status === 1 && /^losslab: evil\.pt: 'evil\/data\.pkl': refused global '(posix|os)\.system'/.test(e.stderr) && !/\n\s+at /.test(e.stderr),
     );
+  });
+
+  it('charts: the reliability diagram has a bar per bin (15) at the bin centres with the accuracy, and the diagonal', async () => {
+    const r = await inspect(path.join(FIXTURES, 'batch.safetensors'));
+    const [reliability, byPosition, histogram] = inspectFigures(r, LIGHT_THEME);
+    const bars = reliability.data[0] as { x: number[]; y: number[]; customdata: number[][] };
+    assert.equal(bars.x.length, 15);
+    bars.x.forEach((x, m) => close(x, (m + 0.5) / 15, `bin ${m} centre`, 1e-12));
+    assert.deepEqual(bars.y, r.reliability.map((b) => b.accuracy ?? 0));
+    assert.deepEqual(bars.customdata.map((c) => c[2]), r.reliability.map((b) => b.count));
+    assert.deepEqual((reliability.data[1] as { y: number[] }).y, [0, 1]);
+    assert.deepEqual((byPosition.data[0] as { y: unknown[] }).y, r.by_position);
+    assert.equal((histogram.data[0] as { y: number[] }).y.reduce((a, c) => a + c, 0), r.tokens);
+  });
+
+  it('says what a file without logits or labels lacks, naming its tensors', () => {
+    assert.equal(missingRoles([]), 'the file holds no tensor');
+    assert.equal(missingRoles([{ name: 'step', dtype: 'int64', shape: [1], bytes: 8 }]), 'no logits: no floating-point tensor of shape [B, T, V] or [N, V] among step int64[1]');
+    assert.equal(
+      missingRoles([{ name: 'lm_logits', dtype: 'float16', shape: [2, 5, 9], bytes: 180 }, { name: 'labels', dtype: 'int64', shape: [2, 6], bytes: 96 }]),
+      "no labels: no integer tensor of shape [2, 5] to score 'lm_logits' float16[2, 5, 9] against, among lm_logits float16[2, 5, 9], labels int64[2, 6]",
+    );
+    assert.equal(missingRoles([{ name: 'logits', dtype: 'float32', shape: [4, 3], bytes: 48 }, { name: 'y', dtype: 'int64', shape: [4], bytes: 32 }]), '');
+  });
+
+  it('`losslab inspect --format html` is one page with plotly inlined and the three charts, no network', () => {
+    const html = execFileSync('node', [CLI, 'inspect', path.join(FIXTURES, 'batch.safetensors'), '--format', 'html'], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.ok(html.length > 1_000_000, 'plotly inlined');
+    assert.ok(!/<script[^>]+src=|<link[^>]+href="http/i.test(html), 'nothing fetched');
+    for (const f of ['reliability', 'by-position', 'histogram']) assert.ok(html.includes(`data-figure="${f}"`), f);
+    assert.match(html, /"metric":"reliability"/);
+    assert.match(html, /class="tok h\d" title="position \d+: \d+ \(id \d+\)\nloss/);
   });
 });
