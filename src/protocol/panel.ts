@@ -2,7 +2,7 @@
 // plain JSON arrays here: they are small (a playground holds at most a few thousand numbers).
 import type { ScenePayload } from './notebook';
 import type { TensorJson } from './tensor';
-import type { MetricBatch, OptimizerKind, Reduction, TrainingConfig } from './training';
+import type { MetricBatch, TrainingConfig } from './training';
 
 /** An input of a request: a tensor, or the output (or a named extra) of an earlier request of the same message. */
 export type PanelInput = TensorJson | { ref: number; extra?: string };
@@ -48,10 +48,17 @@ export interface OpResultMessage {
   error?: string;
 }
 
+/**
+ * Every scene of the playground, by id. The host accepts only these wherever the panel names a scene (a
+ * snapshot's scene becomes part of a file name): a new scene adds its id here.
+ */
+export const PANEL_SCENES = ['softmax-ce', 'kl', 'preferences', 'rlhf', 'backprop', 'masks', 'other', 'training'] as const;
+export type PanelSceneId = (typeof PANEL_SCENES)[number];
+
 /** view → host: the panel's state changed (kept for reloads; also what "Open in notebook" would use). */
 export interface StateMessage {
   type: 'state';
-  scene: string;
+  scene: PanelSceneId;
 }
 
 /** view → host: open a notebook that redoes the scene's computation (`code`) with its snapshot as output. */
@@ -116,87 +123,47 @@ export interface TrainingEndMessage {
 /** host → view: show a scene (and, for the Training scene, start preset `train`). */
 export interface ShowSceneMessage {
   type: 'showScene';
-  scene: string;
+  scene: PanelSceneId;
   train?: number;
 }
 
+/**
+ * host → view: a message of the panel was refused (and nothing was done); the panel shows `message` inline.
+ * A refused compute is answered by its OpResultMessage instead, a refused train by a failed TrainingEndMessage.
+ */
+export interface PanelRefusedMessage {
+  type: 'refused';
+  message: string;
+}
+
 export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage | TrainMessage | StopTrainingMessage | ClearTrainingRunsMessage | PanelReadyMessage;
-export type ToPanel = OpResultMessage | TrainingMetricsMessage | TrainingEndMessage | ShowSceneMessage;
+export type ToPanel = OpResultMessage | TrainingMetricsMessage | TrainingEndMessage | ShowSceneMessage | PanelRefusedMessage;
 
-/** Largest tensor the panel may send: a playground never needs more; anything bigger is refused. */
-export const PANEL_MAX_ELEMENTS = 100_000;
-/** Most requests in one compute message. */
-export const PANEL_MAX_REQUESTS = 32;
+/** What the host accepts from the panel; anything larger is refused with a message naming the limit. */
+export const PANEL_LIMITS = {
+  /** Elements of one tensor, and of all tensors of one compute message together (a playground holds a few thousand). */
+  elements: 100_000,
+  /** Requests in one compute message. */
+  requests: 32,
+  /** Inputs, and options, of one request. */
+  names: 16,
+  /** Length of an op, input, option or extra name. */
+  nameLength: 64,
+  /** Length of a string option ('mean', 'sigmoid', …). */
+  optionLength: 64,
+  /** Dimensions of a tensor. */
+  rank: 8,
+  /** Length of a notebook title, a chart title, a series name or a label. */
+  title: 200,
+  /** Length of a notebook cell's code (a training cell holds up to 20,000 characters of text, escaped). */
+  code: 200_000,
+  /** Length of a snapshot's numbers block. */
+  numbers: 20_000,
+  /** Charts of a snapshot, and series of a chart. */
+  charts: 16,
+  /** Values of one series (a training curve has one per step). */
+  seriesValues: 100_000,
+  /** Values of all charts of a snapshot. */
+  chartValues: 250_000,
+} as const;
 
-function isTensorJson(t: unknown): t is TensorJson {
-  const v = t as TensorJson;
-  return !!v && typeof v === 'object' && ['float32', 'float64', 'int64'].includes(v.dtype) && Array.isArray(v.shape) && Array.isArray(v.data) && v.data.length <= PANEL_MAX_ELEMENTS && v.data.every((x) => typeof x === 'number' || x === null);
-}
-
-/** Validates a message from the panel before the host acts on it. */
-export function isFromPanel(m: unknown): m is FromPanel {
-  const msg = m as Record<string, unknown>;
-  if (!msg || typeof msg !== 'object') return false;
-  if (msg.type === 'state') return typeof msg.scene === 'string';
-  if (msg.type === 'ready' || msg.type === 'stopTraining' || msg.type === 'clearTrainingRuns') return true;
-  if (msg.type === 'train') return Number.isInteger(msg.preset) && isOverrides(msg.overrides);
-  if (msg.type === 'openInNotebook') {
-    const snap = msg.snapshot as ScenePayload | undefined;
-    return typeof msg.title === 'string' && typeof msg.code === 'string' && msg.code.length < 20_000 && !!snap && snap.version === 1 && Array.isArray(snap.charts) && JSON.stringify(snap).length < 500_000;
-  }
-  if (msg.type !== 'compute' || typeof msg.id !== 'number' || !Array.isArray(msg.requests)) return false;
-  const requests = msg.requests as unknown[];
-  return requests.length > 0 && requests.length <= PANEL_MAX_REQUESTS && requests.every((r, i) => isRequest(r, i));
-}
-
-function isRequest(r: unknown, index: number): r is PanelOpRequest {
-  const req = r as Record<string, unknown>;
-  if (!req || typeof req !== 'object' || typeof req.op !== 'string') return false;
-  const inputs = req.inputs as Record<string, unknown>;
-  const options = req.options as Record<string, unknown>;
-  const isInput = (t: unknown) => isTensorJson(t) || isEarlier(t, index);
-  if (!inputs || typeof inputs !== 'object' || !Object.values(inputs).every(isInput)) return false;
-  return !!options && typeof options === 'object' && Object.values(options).every((o) => ['number', 'string', 'boolean'].includes(typeof o) || isTensorJson(o));
-}
-
-function isEarlier(t: unknown, index: number): boolean {
-  const ref = (t as { ref?: unknown } | null)?.ref;
-  const { extra, ...rest } = t as { extra?: unknown };
-  return typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < index && Object.keys(rest).length === 1 && (extra === undefined || typeof extra === 'string');
-}
-
-const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];
-const REDUCTIONS: readonly Reduction[] = ['token', 'sequence'];
-/** Each numeric override: smallest, largest, whole numbers only. */
-const NUMERIC: Record<string, [number, number, boolean]> = {
-  lr: [1e-6, 10, false],
-  steps: [1, 100_000, true],
-  batchSize: [1, 4096, true],
-  gradAccumulation: [1, 64, true],
-  clipNorm: [0, 1e6, false],
-  labelSmoothing: [0, 0.99, false],
-  focalGamma: [0, 10, false],
-  warmupSteps: [0, 100_000, true],
-  seed: [0, 2 ** 31 - 1, true],
-};
-
-/** Training overrides from the panel: known keys only, of the right types (ranges: overridesProblem). */
-export function isOverrides(o: unknown): o is TrainingOverrides {
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
-  return Object.entries(o).every(([k, v]) => {
-    if (k === 'optimizer') return OPTIMIZERS.includes(v as OptimizerKind);
-    if (k === 'reduction') return REDUCTIONS.includes(v as Reduction);
-    return k in NUMERIC && typeof v === 'number' && Number.isFinite(v);
-  });
-}
-
-/** Why the overrides are refused, for the panel's inline message (undefined when they are fine). */
-export function overridesProblem(o: TrainingOverrides): string | undefined {
-  for (const [k, v] of Object.entries(o)) {
-    const range = NUMERIC[k];
-    if (range && !(typeof v === 'number' && v >= range[0] && v <= range[1] && (!range[2] || Number.isInteger(v)))) {
-      return `${k} must be ${range[2] ? 'a whole number' : 'a number'} from ${range[0]} to ${range[1]}`;
-    }
-  }
-  return undefined;
-}

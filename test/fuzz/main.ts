@@ -21,10 +21,10 @@ export interface FuzzOptions {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export function runFuzz(options: FuzzOptions): Tally {
+export async function runFuzz(options: FuzzOptions): Promise<Tally> {
   const log = options.log ?? (() => undefined);
   const total = new Tally();
-  const targets: [string, number, (ctx: FuzzContext) => void][] = [
+  const targets: [string, number, (ctx: FuzzContext) => void | Promise<void>][] = [
     ['panel', 600, (ctx) => fuzzPanel(ctx)],
     ['plot', 105, (ctx) => fuzzLogs(ctx)],
     ['run', 45, (ctx) => fuzzNotebooks(ctx)],
@@ -34,7 +34,7 @@ export function runFuzz(options: FuzzOptions): Tally {
     if (options.only?.length && !options.only.includes(name)) continue;
     const tally = new Tally();
     const started = Date.now();
-    fuzz({ cli: path.join(ROOT, 'dist/cli.js'), random: new Random(options.seed), count: Math.max(1, Math.round(full * options.scale)), tally, timeoutMs: 60_000 });
+    await fuzz({ cli: path.join(ROOT, 'dist/cli.js'), random: new Random(options.seed), count: Math.max(1, Math.round(full * options.scale)), tally, timeoutMs: 60_000 });
     log(`${name.padEnd(5)} ${tally.summary()} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     total.merge(tally);
   }
@@ -46,12 +46,12 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   const seed = arg('--seed', 20260601);
   const scale = arg('--scale', 1);
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? process.argv[onlyAt + 1].split(',') : undefined;
-  const tally = runFuzz({ seed, scale, only, log: (line) => console.log(line) });
+  const tally = await runFuzz({ seed, scale, only, log: (line) => console.log(line) });
   const shown = new Set<string>();
   for (const f of tally.bad) {
     const key = `${f.target} ${f.outcome} ${f.name.replace(/ \(.*\)$/, '')}`;
@@ -62,3 +62,5 @@ if (require.main === module) {
   console.log(`fuzz (seed ${seed}, scale ${scale}): ${tally.summary()}`);
   process.exitCode = tally.bad.length ? 1 : 0;
 }
+
+if (require.main === module) void main();

@@ -1,9 +1,15 @@
-// Fuzzes the playground panel's message validator: valid messages of every type, then mutated ones (wrong
-// types, out-of-range or oversize fields, `__proto__` names, path-like scene names, hostile override keys).
-// An invalid message accepted is a wrong outcome; a valid one refused, a lost one; a throw, a crash.
-import { isFromPanel } from '../../src/protocol/panel';
+// Fuzzes the host's handling of playground panel messages: valid messages of every type, then mutated ones
+// (wrong types, out-of-range or oversize fields, `__proto__` names, path-like scene names, hostile override
+// keys), each through the host's check and, for a compute it lets through, the real engine. A refusal must be
+// a clear, short reply of the right kind; an invalid message that gets a result is wrong, a valid one refused
+// is lost, a valid compute must give PyTorch's numbers, and a throw is a crash.
+import type { EngineClient } from '../../src/engine/client';
+import { computeForPanel } from '../../src/extension/playground/panelCompute';
+import type { OpResultMessage, ToPanel } from '../../src/protocol/panel';
+import { checkFromPanel, refusalReply } from '../../src/protocol/panelValidation';
+import { startEngine } from '../engineWorker';
 import type { FuzzContext } from './evalCases';
-import type { Outcome } from './outcome';
+import { leak, type Outcome } from './outcome';
 import type { Random } from './random';
 
 type Json = Record<string, unknown>;
@@ -21,7 +27,8 @@ const VALID: Json[] = [
     id: 1,
     requests: [
       { op: 'cross_entropy', inputs: { input: tensor('float32', [1, 3], [1, 2, 3]), target: tensor('int64', [1], [0]) }, options: { reduction: 'mean', label_smoothing: 0.1 } },
-      { op: 'softmax', inputs: { input: { ref: 0 } }, options: {} },
+      { op: 'log_softmax', inputs: { input: tensor('float32', [1, 3], [1, 2, 3]) }, options: {} },
+      { op: 'nll_loss', inputs: { input: { ref: 1 }, target: tensor('int64', [1], [0]) }, options: {} },
     ],
   },
   {
@@ -73,6 +80,10 @@ const MUTATIONS: Mutation[] = [
   compute((c) => ((c.requests[0].inputs = withKey(c.requests[0].inputs as Json, '__proto__', tensor('float32', [1], [1]))), '__proto__ input')),
   compute((c) => ((c.requests[0].options = { reduction: null }), 'null option')),
   compute((c) => ((c.requests[0].options = { label_smoothing: NaN }), 'NaN option')),
+  compute((c, r) => ((c.requests[0].options = { [r.pick(['reductio', 'toString', 'hasOwnProperty', 'valueOf'])]: 'sum' }), 'option the op does not take')),
+  compute((c) => (((c.requests[0].inputs as Json).target = tensor('int64', [1], [3])), 'target out of bounds')),
+  compute((c) => (((c.requests[0].inputs as Json).target = tensor('int64', [2], [0, 1])), 'target of another batch size')),
+  compute((c) => ((c.requests[0].options = { label_smoothing: 1.5 }), 'label_smoothing above 1')),
   (m, r) => {
     if (m.type !== 'openInNotebook') return undefined;
     const c = clone(m) as Json & { snapshot: Json };
@@ -102,26 +113,74 @@ const MUTATIONS: Mutation[] = [
   (m, r) => (m.type === 'train' ? ['preset not an index', { ...clone(m), preset: r.pick([-1, 1.5, NaN, '0', 2 ** 40]) }, false] : undefined),
 ];
 
-export function fuzzPanel(ctx: FuzzContext): void {
+/** The three answers of the valid compute, from PyTorch's definitions: z = [1, 2, 3], target 0. */
+function expectedCompute(): number[][] {
+  const z = [1, 2, 3];
+  const lse = Math.log(z.reduce((a, x) => a + Math.exp(x), 0));
+  const logp = z.map((x) => x - lse);
+  const nll = -logp[0];
+  const smoothed = 0.9 * nll + (0.1 * -logp.reduce((a, b) => a + b, 0)) / 3; // label_smoothing 0.1
+  return [[smoothed], logp, [nll]];
+}
+
+/** An error text a user can read: no internals, and short (a 10 MB field is never echoed back). */
+function unclear(text: string | undefined): string | undefined {
+  if (!text) return 'an empty error';
+  if (leak(text)) return `internal words (${leak(text)})`;
+  if (text.length > 1000) return `an error of ${text.length} characters`;
+  return undefined;
+}
+
+/** Judges the host's answer to one message. */
+async function judge(engine: EngineClient, message: Json, valid: boolean): Promise<[Outcome, string]> {
+  const checked = checkFromPanel(message, { presets: PRESETS });
+  if (!checked.ok) {
+    const reply: ToPanel = refusalReply(message, checked.error);
+    const text = reply.type === 'result' ? reply.error : reply.type === 'trainingEnd' ? reply.message : reply.type === 'refused' ? reply.message : undefined;
+    const bad = unclear(text);
+    if (bad) return ['crash', `refused with ${bad}: ${String(text).slice(0, 160)}`];
+    if (message?.type === 'compute' && Number.isSafeInteger(message.id) && (message.id as number) >= 0 && (reply.type !== 'result' || reply.id !== message.id)) return ['lost', `a refused compute got no reply of its id: ${JSON.stringify(reply).slice(0, 160)}`];
+    return valid ? ['lost', `refused a valid ${String(message.type)} message: ${checked.error}`] : ['error', ''];
+  }
+  if (checked.message.type !== 'compute') return valid ? ['correct', ''] : ['wrong', `accepted: ${JSON.stringify(message).slice(0, 160)}`];
+  const reply: OpResultMessage = await computeForPanel(engine, checked.message);
+  if (reply.error !== undefined) {
+    const bad = unclear(reply.error);
+    if (bad) return ['crash', `the engine answered with ${bad}: ${reply.error.slice(0, 160)}`];
+    return valid ? ['lost', `a valid compute failed: ${reply.error}`] : ['error', ''];
+  }
+  if (!valid) return ['wrong', `computed: ${JSON.stringify(message).slice(0, 160)}`];
+  const got = (reply.results ?? []).map((r) => r.output.data.map(Number));
+  const want = expectedCompute();
+  const off = want.findIndex((w, i) => w.length !== got[i]?.length || w.some((x, j) => Math.abs(x - got[i][j]) > 1e-5));
+  return off < 0 && reply.id === message.id ? ['correct', ''] : ['wrong', `request ${off}: ${JSON.stringify(got[off])} instead of ${JSON.stringify(want[off])}`];
+}
+
+/** Training presets the fuzzed host offers (the extension's own list needs VS Code). */
+const PRESETS = 4;
+
+export async function fuzzPanel(ctx: FuzzContext): Promise<void> {
   const r = ctx.random;
-  let made = 0;
-  for (let k = 0; made < ctx.count && k < ctx.count * 20; k++) {
-    const base = r.pick(VALID);
-    const mutant = r.pick(MUTATIONS)(base, r);
-    if (!mutant) continue;
-    made++;
-    const [name, message, valid] = mutant;
-    let outcome: Outcome;
-    let detail = '';
-    try {
-      const accepted = isFromPanel(message);
-      outcome = accepted === valid ? (valid ? 'correct' : 'error') : valid ? 'lost' : 'wrong';
-      if (outcome === 'wrong') detail = `accepted: ${JSON.stringify(message).slice(0, 160)}`;
-      if (outcome === 'lost') detail = `refused a valid ${String(base.type)} message`;
-    } catch (error) {
-      outcome = 'crash';
-      detail = String(error);
+  const engine = startEngine();
+  try {
+    let made = 0;
+    for (let k = 0; made < ctx.count && k < ctx.count * 20; k++) {
+      const base = r.pick(VALID);
+      const mutant = r.pick(MUTATIONS)(base, r);
+      if (!mutant) continue;
+      made++;
+      const [name, message, valid] = mutant;
+      let outcome: Outcome;
+      let detail = '';
+      try {
+        [outcome, detail] = await judge(engine, message, valid);
+      } catch (error) {
+        outcome = 'crash';
+        detail = String(error);
+      }
+      ctx.tally.add('panel', `${String(base.type)}: ${name}`, outcome, detail);
     }
-    ctx.tally.add('panel', `${String(base.type)}: ${name}`, outcome, detail);
+  } finally {
+    engine.dispose();
   }
 }

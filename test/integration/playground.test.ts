@@ -45,11 +45,12 @@ describe('playground panel (host side)', () => {
     assert.ok(Math.abs(h[0] + p.reduce((s, v) => s + v * Math.log(v), 0)) < 1e-5);
   });
 
-  it('drops malformed messages and answers bad values with an error the panel shows', async () => {
+  it('refuses malformed messages with a reply naming the field, and answers bad values with an error the panel shows', async () => {
     const host = await api();
-    for (const bad of [undefined, { type: 'compute', id: 1, op: 'softmax' }, { type: 'compute', id: 1, requests: [{ op: 'softmax', inputs: { input: { dtype: 'float32', shape: [1], data: ['x'] } }, options: {} }] }]) {
-      assert.equal(await host.answerPlayground(bad), undefined, JSON.stringify(bad));
-    }
+    assert.deepEqual(await host.answerPlayground(undefined), { type: 'refused', message: 'a panel message must be an object, got nothing' });
+    assert.match(((await host.answerPlayground({ type: 'compute', id: 1, op: 'softmax' })) as OpResultMessage).error ?? '', /compute has an unexpected field "op"/);
+    const badData = { type: 'compute', id: 1, requests: [{ op: 'softmax', inputs: { input: { dtype: 'float32', shape: [1], data: ['x'] } }, options: {} }] };
+    assert.match(((await host.answerPlayground(badData)) as OpResultMessage).error ?? '', /softmax\(\) input 'input': data\[0\] must be a number/);
     const reply = (await host.answerPlayground({
       type: 'compute',
       id: 2,

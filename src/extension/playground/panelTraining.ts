@@ -3,7 +3,7 @@
 // so that a panel that was hidden or reloaded gets its curves back.
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
-import { overridesProblem, type ToPanel, type TrainingEndMessage, type TrainingOverrides } from '../../protocol/panel';
+import type { ToPanel, TrainingEndMessage, TrainingOverrides } from '../../protocol/panel';
 import type { MetricBatch } from '../../protocol/training';
 import { trainingConfig, TRAINING_PRESETS } from '../training/trainModel';
 
@@ -26,8 +26,8 @@ export class PanelTraining {
   /** Trains preset `preset` with the panel's overrides; resolves when the run ends (however it ends). */
   async start(preset: number, overrides: TrainingOverrides): Promise<TrainingEndMessage> {
     const choice = TRAINING_PRESETS[preset];
-    const problem = !choice ? `no training preset ${preset}` : overridesProblem(overrides);
-    if (problem || !choice) return this.end({ type: 'trainingEnd', run: '', reason: 'failed', message: problem, stepsPerSecond: 0 });
+    // The panel's overrides were checked with its message (protocol/panelValidation); the preset may come from a command.
+    if (!choice) return this.end({ type: 'trainingEnd', run: '', reason: 'failed', message: `no training preset ${preset}`, stepsPerSecond: 0 });
     if (this.stopCurrent) return this.end({ type: 'trainingEnd', run: '', reason: 'failed', message: vscode.l10n.t('A run is still training: stop it first.'), stepsPerSecond: 0 });
     const config = trainingConfig(this.extensionUri, preset, overrides);
     const name = uniqueName(`${choice.label} (${config.optimizer}, lr ${config.lr}, ${config.reduction})`, this.runs);

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
 import { serializeNotebook } from '../../notebook/format';
 import { MIME, type NotebookJson } from '../../protocol/notebook';
-import { isFromPanel, type OpenInNotebookMessage, type ToPanel, type TrainingEndMessage, type TrainingPreset } from '../../protocol/panel';
+import { PANEL_SCENES, type FromPanel, type OpenInNotebookMessage, type ToPanel, type TrainingEndMessage, type TrainingPreset } from '../../protocol/panel';
+import { checkFromPanel, isPanelScene, refusalReply } from '../../protocol/panelValidation';
 import { notebookConfig, trainingConfig, TRAINING_PRESETS } from '../training/trainModel';
 import { computeForPanel } from './panelCompute';
 import { PanelTraining } from './panelTraining';
@@ -54,10 +55,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     panel.onDidChangeViewState(() => (this.ready &&= panel.visible), undefined, this.disposables);
   }
 
-  /** Shows scene `scene` (a playground scene id, e.g. 'softmax-ce'). */
+  /** Shows scene `scene` (a playground scene id, e.g. 'softmax-ce'; a command may pass anything: else the first). */
   showScene(scene: string): void {
     this.panel.reveal();
-    this.post({ type: 'showScene', scene });
+    this.post({ type: 'showScene', scene: isPanelScene(scene) ? scene : PANEL_SCENES[0] });
   }
 
   /** Shows the Training scene and trains preset `preset` there; resolves when the run ends. */
@@ -73,8 +74,11 @@ export class PlaygroundPanel implements vscode.Disposable {
     else if (message.type !== 'trainingMetrics' && message.type !== 'trainingEnd') this.queued.push(message); // runs are replayed whole
   }
 
-  private async onMessage(message: unknown): Promise<void> {
-    if (!isFromPanel(message)) return;
+  /** Acts on a message only once it is checked; a refused one is answered with the reason, shown inline. */
+  private async onMessage(raw: unknown): Promise<void> {
+    const checked = checkFromPanel(raw, { presets: TRAINING_PRESETS.length });
+    if (!checked.ok) return void this.panel.webview.postMessage(refusalReply(raw, checked.error));
+    const message = checked.message;
     if (message.type === 'ready') {
       this.ready = true;
       this.training.replay();
@@ -83,7 +87,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     else if (message.type === 'stopTraining') this.training.stop();
     else if (message.type === 'clearTrainingRuns') this.training.clear();
     else {
-      const reply = await answerPanelMessage(message, this.engine(), this.storage);
+      const reply = await answerChecked(message, this.engine(), this.storage);
       if (reply) void this.panel.webview.postMessage(reply);
     }
   }
@@ -96,9 +100,14 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 }
 
-/** The host's handling of one message from the panel: invalid messages are dropped; compute gets a reply. */
-export async function answerPanelMessage(message: unknown, engine: EngineClient, storage: vscode.Uri): Promise<ToPanel | undefined> {
-  if (!isFromPanel(message)) return undefined;
+/** The host's answer to one message from the panel, as the panel would get it: a refused one gets the reason. */
+export async function answerPanelMessage(raw: unknown, engine: EngineClient, storage: vscode.Uri): Promise<ToPanel | undefined> {
+  const checked = checkFromPanel(raw, { presets: TRAINING_PRESETS.length });
+  return checked.ok ? answerChecked(checked.message, engine, storage) : refusalReply(raw, checked.error);
+}
+
+/** A checked compute gets the engine's reply; openInNotebook opens one; the rest need no reply. */
+async function answerChecked(message: FromPanel, engine: EngineClient, storage: vscode.Uri): Promise<ToPanel | undefined> {
   if (message.type === 'compute') return computeForPanel(engine, message);
   if (message.type === 'openInNotebook') await openInNotebook(message, storage);
   return undefined;

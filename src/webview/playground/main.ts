@@ -46,9 +46,16 @@ const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, rlhfObj
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);
+// A message the host refused (a bug of the panel, never the user's input): said here until the next tab.
+const refused = document.createElement('div');
+refused.className = 'message';
+refused.setAttribute('role', 'alert');
+refused.hidden = true;
+app.appendChild(refused);
 const mounted = new Map<string, HTMLElement>();
 
 function select(scene: Scene): void {
+  refused.hidden = true;
   for (const b of nav.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.scene === scene.id));
   for (const [id, el] of mounted) el.hidden = id !== scene.id;
   if (!mounted.has(scene.id)) {
@@ -80,6 +87,9 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   if (m?.type === 'showScene') {
     const scene = SCENES.find((s) => s.id === m.scene);
     if (scene) select(scene);
+  } else if (m?.type === 'refused') {
+    refused.textContent = m.message;
+    refused.hidden = false;
   } else if (m?.type === 'trainingMetrics' || m?.type === 'trainingEnd') {
     for (const scene of SCENES) scene.receive?.(m);
   }

@@ -2,7 +2,7 @@
 // an inline message line, and an update loop that asks the engine for everything it shows.
 import { themeFromCss, type ChartTheme } from '../../charts/theme';
 import type { ScenePayload } from '../../protocol/notebook';
-import type { ToPanel } from '../../protocol/panel';
+import type { PanelSceneId, ToPanel } from '../../protocol/panel';
 import type { EngineBridge } from './engine';
 import { formulaBlock, type FormulaView, type TermTargets } from './formula';
 import { latestOnly } from './engine';
@@ -27,7 +27,8 @@ export interface SceneContext {
 }
 
 export interface Scene {
-  id: string;
+  /** Listed in PANEL_SCENES: the host accepts no other scene id. */
+  id: PanelSceneId;
   title: string;
   /** Builds the scene's controls and charts into `root` and starts its update loop. */
   mount(root: HTMLElement, ctx: SceneContext): void;
