@@ -54,7 +54,7 @@ describe('playground panel messages (host-side check)', () => {
 
   it('refuses a scene that is not one of the playground\'s, and never echoes a 10 MB one', () => {
     for (const scene of ['../../../../tmp/evil', '/etc/passwd', 'a/b', '..', 'backprop\u0000', 5, null, 'no-such-scene']) {
-      refused({ type: 'state', scene }, /state: scene must be one of the playground's scenes \(softmax-ce, );
+      refused({ type: 'state', scene }, /state: scene must be one of the playground's scenes \(softmax-ce, kl, /);
       refused(open({}, { scene }), /snapshot: scene must be one of/);
     }
     refused({ type: 'state', scene: 'x'.repeat(10 * 2 ** 20) }, /got "x{60}"… \(10485760 characters\)$/);
