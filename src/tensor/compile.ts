@@ -99,8 +99,11 @@ class Trace {
 interface GradSpec {
   root: number;
   seed?: number;
-  /** Leaves receiving gradients, and the index of each one's current .grad (to add to), or −1. */
-  wrt: number[];
+  /**
+   * Per tensor receiving a gradient: its leaves (their gradients summed; an in-place update gives a parameter a
+   * new leaf), and the index of its current .grad (to add to), or −1.
+   */
+  wrt: number[][];
   old: number[];
 }
 
@@ -124,8 +127,12 @@ function build(t: Trace, roots: number[], grad: GradSpec | undefined): Uint8Arra
   roots.forEach((k, j) => g.output(`out${j}`, values[k]));
   t.pending.forEach((n, j) => g.output(`pend${j}`, values[t.index.get(n)!]));
   if (grad) {
-    const grads = g.gradients(values[grad.root], grad.wrt.map((k) => values[k]), grad.seed === undefined ? undefined : values[grad.seed]);
-    grads.forEach((d, j) => g.output(`grad${j}`, grad.old[j] >= 0 ? add(values[grad.old[j]], d) : d));
+    const grads = g.gradients(values[grad.root], grad.wrt.flat().map((k) => values[k]), grad.seed === undefined ? undefined : values[grad.seed]);
+    let next = 0;
+    grad.wrt.forEach((leaves, j) => {
+      const d = leaves.map(() => grads[next++]).reduce((a, b) => add(a, b));
+      g.output(`grad${j}`, grad.old[j] >= 0 ? add(values[grad.old[j]], d) : d);
+    });
   }
   return encodeModel(g.toGraphDef('tensors'));
 }
@@ -135,7 +142,7 @@ function sizeText(bytes: number): string {
 }
 
 function run(t: Trace, roots: number[], fetch: boolean[], grad?: GradSpec): Record<string, WireTensor> & { ids: Record<string, number> } {
-  const key = t.parts.join(';') + `|${roots}|${grad ? `${grad.root},${grad.seed},${grad.wrt},${grad.old}` : ''}`;
+  const key = t.parts.join(';') + `|${roots}|${grad ? `${grad.root},${grad.seed},${grad.wrt.map((l) => l.join('+'))},${grad.old}` : ''}`;
   let plan = plans.get(key);
   if (plan) {
     plans.delete(key);
@@ -211,23 +218,45 @@ function settle(n: Node, id: number, wire?: WireTensor): void {
   n.setStorage(id);
 }
 
+/**
+ * The leaves requiring grad that `root` depends on through ops with gradients (not through detach, a stored
+ * in-place result or anything not requiring grad), grouped by the tensor whose .grad receives their gradient.
+ */
+function gradLeaves(root: Node): Map<GradOwner, Node[]> {
+  const owners = new Map<GradOwner, Node[]>();
+  const seen = new Set<Node>();
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n) || !n.requiresGrad) continue;
+    seen.add(n);
+    if (!n.isLeaf) {
+      stack.push(...n.inputs);
+    } else if (n.gradOwner) {
+      const owner = n.gradOwner as GradOwner;
+      (owners.get(owner) ?? owners.set(owner, []).get(owner)!).push(n);
+    }
+  }
+  return owners;
+}
+
 /** root.backward(seed): accumulates d(root·seed)/d(leaf) into the .grad of every leaf that requires grad. */
 export function backward(root: Node, seed?: Node): void {
   const t = new Trace(true);
   const r = t.visit(root);
   const s = seed && t.visit(seed);
-  const wrtNodes = t.order.filter((n) => n.isLeaf && n.requiresGrad && n.gradOwner);
-  const owners = wrtNodes.map((n) => n.gradOwner as GradOwner);
+  const groups = [...gradLeaves(root)];
+  const owners = groups.map(([o]) => o);
   const old = owners.map((o) => {
     const g = o.gradNode();
     return g ? t.visit(g) : -1;
   });
-  const wrt = wrtNodes.map((n) => t.index.get(n)!);
+  const wrt = groups.map(([, leaves]) => leaves.map((n) => t.index.get(n)!).sort((a, b) => a - b));
   const out = run(t, [r], [false], { root: r, seed: s, wrt, old });
   settle(root, out.ids.out0);
   t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
   owners.forEach((o, j) => {
-    const n = wrtNodes[j];
+    const n = groups[j][1][0];
     const g = Node.leaf(n.dtype, n.shape, undefined);
     g.setStorage(out.ids[`grad${j}`]);
     o.setGradNode(g);
