@@ -21,15 +21,24 @@ torch.set_num_threads(1)
 PROGRAMS = []
 
 
-def program(id, inputs, py, js, tol=None, repr=False):
-    """`repr`: also record how PyTorch prints `out` (the notebook must print it the same)."""
-    PROGRAMS.append({"id": id, "inputs": inputs, "py": py.strip(), "js": js.strip(), "tol": tol, "repr": repr})
+def program(id, inputs, py, js, tol=None, repr=False, rtol=None):
+    """`repr`: also record how PyTorch prints `out` (the notebook must print it the same). `rtol`: compare
+    relative to each value only (for tiny values, where the default tolerance is mostly absolute)."""
+    PROGRAMS.append({"id": id, "inputs": inputs, "py": py.strip(), "js": js.strip(), "tol": tol, "rtol": rtol, "repr": repr})
 
 
 def f32(shape, seed, lo=-2.0, hi=2.0, grad=False):
     g = torch.Generator().manual_seed(seed)
     t = torch.rand(shape, generator=g) * (hi - lo) + lo
     return {"dtype": "float32", "shape": list(shape), "data": [float(v) for v in t.reshape(-1).tolist()], "requires_grad": grad}
+
+
+def f32_log(shape, seed, lo_exp, hi_exp, grad=False):
+    """Magnitudes 10**lo_exp .. 10**hi_exp, log-uniform, with random signs."""
+    g = torch.Generator().manual_seed(seed)
+    mag = torch.pow(10.0, torch.rand(shape, generator=g) * (hi_exp - lo_exp) + lo_exp)
+    sign = torch.where(torch.rand(shape, generator=g) < 0.5, -1.0, 1.0)
+    return {"dtype": "float32", "shape": list(shape), "data": [float(v) for v in (mag * sign).reshape(-1).tolist()], "requires_grad": grad}
 
 
 def i64(shape, seed, lo, hi):
@@ -109,6 +118,28 @@ out = x.flatten().unsqueeze(0) * 2 + x.squeeze(1).flatten(0, 1) + x.squeeze().un
 out = x.flatten().unsqueeze(0).mul(2).add(x.squeeze(1).flatten(0, 1)).add(x.squeeze().unsqueeze(-1).expand(2, 3, 4).sum(-1).flatten()).add(y.expand_as(x).reshape(-1)).add(y.expand(2, -1).reshape(6))
 """)
 # ---- elementwise
+# log1p where 1 + x rounds (|x| down to 1e-8) and across -0.5 .. 10; softplus (logsigmoid) where exp(-|z|) is tiny
+program("elementwise/log1p_small", {"x": f32_log([4, 8], 91, -8, -3, grad=True)}, """
+out = x.log1p()
+loss = (out * out).sum()
+""", """
+out = x.log1p()
+loss = out.mul(out).sum()
+""", rtol=1e-6)
+program("elementwise/log1p_range", {"x": f32([4, 8], 92, -0.5, 10.0, grad=True)}, """
+out = torch.log1p(x)
+loss = (out * x).sum()
+""", """
+out = torch.log1p(x)
+loss = out.mul(x).sum()
+""", rtol=1e-6)
+program("elementwise/logsigmoid_far_tail", {"z": f32([3, 5], 93, 12.0, 40.0, grad=True)}, """
+out = F.logsigmoid(z)
+loss = out.sum() * 1e6
+""", """
+out = F.logsigmoid(z)
+loss = out.sum().mul(1e6)
+""", rtol=1e-5)
 program("elementwise/exp_log_log1p_sqrt_abs", {"x": f32([3, 4], 19, 0.1, 3.0, grad=True), "y": f32([3, 4], 20, grad=True)}, """
 out = x.exp() * 0.1 + x.log() + x.log1p() * x.sqrt() + y.abs() * x
 """, """
@@ -476,7 +507,7 @@ def run(p):
     if loss is not None:
         loss.backward()
     grads = {name: as_json(t.grad) for name, t in inputs.items() if t.requires_grad and t.grad is not None}
-    return {"id": p["id"], "inputs": p["inputs"], "js": p["js"], "py": p["py"], "tol": p["tol"], "backward": loss is not None,
+    return {"id": p["id"], "inputs": p["inputs"], "js": p["js"], "py": p["py"], "tol": p["tol"], "rtol": p["rtol"], "backward": loss is not None,
             "expected": {"outputs": outputs(out), "grad": grads, **({"repr": {k: str(v) for k, v in named(out).items()}} if p["repr"] else {})}}
 
 

@@ -18,6 +18,8 @@ interface Program {
   inputs: Record<string, TensorJson & { requires_grad: boolean }>;
   js: string;
   tol: number | null;
+  /** Set: compared relative to each value only (tiny values), instead of `tol`. */
+  rtol?: number | null;
   backward: boolean;
   expected: { outputs: Record<string, TensorJson>; grad: Record<string, TensorJson>; repr?: Record<string, string> };
 }
@@ -31,7 +33,7 @@ function value(v: number | boolean | string | null): number {
   return Number(v);
 }
 
-function compare(name: string, actual: Tensor | undefined, expected: TensorJson, tol: number): void {
+function compare(name: string, actual: Tensor | undefined, expected: TensorJson, tol: number, rtol?: number | null): void {
   assert.ok(actual instanceof Tensor, `${name}: expected a tensor, got ${String(actual)}`);
   assert.equal(actual.dtype, expected.dtype, `${name}: dtype`);
   assert.deepEqual(actual.shape, expected.shape, `${name}: shape`);
@@ -40,7 +42,8 @@ function compare(name: string, actual: Tensor | undefined, expected: TensorJson,
     const want = value(e);
     const a = got[i];
     if (Number.isNaN(want) || !Number.isFinite(want)) return assert.ok(Object.is(a, want) || (Number.isNaN(want) && Number.isNaN(a)), `${name}[${i}]: ${a} vs ${want}`);
-    assert.ok(Math.abs(a - want) <= tol * (1 + Math.abs(want)), `${name}[${i}]: ${a} vs PyTorch ${want}`);
+    const bound = rtol ? rtol * Math.abs(want) : tol * (1 + Math.abs(want));
+    assert.ok(Math.abs(a - want) <= bound, `${name}[${i}]: ${a} vs PyTorch ${want}`);
   });
 }
 
@@ -69,11 +72,11 @@ describe(`notebook tensor programs against PyTorch ${file.torch_version} (${file
       root?.backward();
       const actual = outputsOf(out);
       assert.deepEqual(Object.keys(actual).sort(), Object.keys(p.expected.outputs).sort());
-      for (const [name, e] of Object.entries(p.expected.outputs)) compare(name, actual[name], e, tol);
+      for (const [name, e] of Object.entries(p.expected.outputs)) compare(name, actual[name], e, tol, p.rtol);
       for (const [name, text] of Object.entries(p.expected.repr ?? {})) assert.equal(format(actual[name]), text, `${name} prints as PyTorch prints it`);
       for (const [name, t] of leaves) {
         const e = p.expected.grad[name];
-        if (e) compare(`grad ${name}`, t.grad ?? undefined, e, tol);
+        if (e) compare(`grad ${name}`, t.grad ?? undefined, e, tol, p.rtol);
         else assert.equal(t.grad, null, `${name} has no gradient in PyTorch`);
       }
     });
