@@ -2,7 +2,7 @@
 // `if (step + 1) % k == 0:`; `k` is the number of micro-batches per update.
 import { argument, field, methodName, methodObject, unparen } from './ast';
 import type { PyModule } from './module';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 export interface Accumulation {
   /** The for/while loop over micro-batches. */

@@ -1,5 +1,5 @@
 // Small helpers over tree-sitter's Python syntax tree.
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 export function field(node: Node, name: string): Node | undefined {
   return node.childForFieldName(name) ?? undefined;

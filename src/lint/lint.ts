@@ -1,9 +1,11 @@
 // The linter's entry: Python text in, findings out (sorted, suppressions applied). Synchronous once the
 // parser is loaded; shared by the CLI and the editor's worker.
 import { PyModule } from './module';
-import { parsePython, type Node, type Tree } from './parser';
+import { parsePython, type Tree } from './parser';
+import { copyTree, type Node } from './syntax';
 import type { Finding } from '../protocol/lint';
-import { RULE_CODES, type RuleCode } from './rule';
+import { moduleContext, type StatementMemo } from './memo';
+import { RULE_CODES, type RuleCode, type RuleContext } from './rule';
 import { RULES } from './rules';
 
 export type { Finding } from '../protocol/lint';
@@ -19,46 +21,61 @@ export interface LintResult {
   syntaxError?: { line: number; column: number };
 }
 
-/** Lints one Python file. `tree` is a parse of `text` to reuse (the editor keeps one per document). */
+/** Lints one Python file. `tree` is a parse of `text` to reuse. */
 export function lintPython(text: string, options: LintOptions = {}, tree?: Tree): LintResult {
   const own = !tree;
   const t = tree ?? parsePython(text);
   try {
-    return lintTree(t.rootNode, text, options);
+    return lintTree(copyTree(t, text), text, options);
   } finally {
     if (own) t.delete();
   }
 }
 
-export function lintTree(root: Node, text: string, options: LintOptions = {}): LintResult {
+/**
+ * Lints a parsed file. The rules check one top-level statement at a time; with `memo` (the editor keeps one
+ * per document), statements carried over unchanged from the previous tree keep their findings.
+ */
+export function lintTree(root: Node, text: string, options: LintOptions = {}, memo?: StatementMemo): LintResult {
   const module = new PyModule(root, text);
-  const calls = root.descendantsOfType('call').filter((c): c is Node => !!c);
   const codes = options.select ?? RULE_CODES;
-  const findings: Finding[] = [];
+  memo?.begin(moduleContext(module, codes));
+  const point = (index: number) => root.source.point(index);
+  const all: Finding[] = [];
+  for (const statement of root.children) {
+    let found = memo?.get(statement, point);
+    if (!found) {
+      found = checkStatement(module, statement, codes);
+      memo?.set(statement, found);
+    }
+    all.push(...found);
+  }
+  memo?.end();
   const seen = new Set<string>();
   const suppressed = suppressions(text);
-  for (const code of codes) {
-    for (const f of RULES[code].check({ module, calls })) {
-      if (hasErrorAround(f.node)) continue; // mid-edit code: prefer silence
-      const line = f.node.startPosition.row;
-      const key = `${code}:${f.node.startIndex}`;
-      if (seen.has(key) || isSuppressed(suppressed, line, code)) continue;
-      seen.add(key);
-      findings.push({
-        code,
-        message: f.message,
-        line,
-        column: f.node.startPosition.column,
-        endLine: f.node.endPosition.row,
-        endColumn: f.node.endPosition.column,
-        start: f.node.startIndex,
-        end: f.node.endIndex,
-        fix: f.fix,
-      });
-    }
-  }
+  const findings = all.filter((f) => {
+    const key = `${f.code}:${f.start}`;
+    if (seen.has(key) || isSuppressed(suppressed, f.line, f.code)) return false;
+    seen.add(key);
+    return true;
+  });
   findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
   return { findings, syntaxError: root.hasError ? firstError(root) : undefined };
+}
+
+/** Every rule's findings that start from the calls and expressions of one top-level statement. */
+function checkStatement(module: PyModule, statement: Node, codes: readonly RuleCode[]): Finding[] {
+  const context: RuleContext = { module, calls: statement.descendantsOfType('call'), nodes: (types) => statement.descendantsOfType(types) };
+  const out: Finding[] = [];
+  for (const code of codes) {
+    for (const f of RULES[code].check(context)) {
+      if (hasErrorAround(f.node)) continue; // mid-edit code: prefer silence
+      const start = f.node.startPosition;
+      const end = f.node.endPosition;
+      out.push({ code, message: f.message, line: start.row, column: start.column, endLine: end.row, endColumn: end.column, start: f.node.startIndex, end: f.node.endIndex, fix: f.fix });
+    }
+  }
+  return out;
 }
 
 function hasErrorAround(node: Node): boolean {

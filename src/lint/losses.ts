@@ -2,7 +2,7 @@
 // `F.cross_entropy(x, y)`, `nn.CrossEntropyLoss()(x, y)`, `criterion(x, y)`, `self.loss_fn(x, y)`.
 import { argument, field, keyword } from './ast';
 import type { PyModule } from './module';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 export type LossKind = 'cross_entropy' | 'nll_loss' | 'binary_cross_entropy' | 'binary_cross_entropy_with_logits';
 
@@ -25,7 +25,10 @@ export interface LossCall {
 }
 
 export function lossCall(m: PyModule, call: Node): LossCall | undefined {
-  if (call.type !== 'call') return undefined;
+  return call.type === 'call' ? m.cached('loss', call, () => readLossCall(m, call)) : undefined;
+}
+
+function readLossCall(m: PyModule, call: Node): LossCall | undefined {
   const callee = field(call, 'function')!;
   const fname = m.torch(callee);
   const input = argument(call, 0, 'input');

@@ -3,11 +3,14 @@
 // tuple unpacking, `self.loss_fn`). What it cannot follow it reports as unknown, and the rules stay silent.
 import { argument, enclosingClass, enclosingFunction, field, methodName, methodObject, named, unparen } from './ast';
 import { Imports, torchName } from './names';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 import { Scope, type Def } from './scope';
 
 /** Tensor methods that keep what a value is (probabilities stay probabilities, token ids stay token ids). */
 export const VIEW_LIKE = new Set(['view', 'reshape', 'flatten', 'contiguous', 'float', 'double', 'half', 'bfloat16', 'to', 'type', 'squeeze', 'unsqueeze', 'permute', 'transpose', 'clone', 'cuda', 'cpu', 'long', 'int', 'view_as', 'reshape_as', 'detach', 'type_as']);
+
+/** Any collective that could share the count between ranks (then LL006 leaves the file alone). */
+const COLLECTIVE = /\b(all_reduce|all_gather|all_gather_into_tensor|reduce_scatter|reduce|gather|all_reduce_coalesced)\s*\(/;
 
 export type Activation = 'softmax' | 'sigmoid' | 'log_softmax' | 'log';
 
@@ -31,10 +34,23 @@ export class PyModule {
   private readonly moduleScope: Scope;
   private readonly scopes = new Map<number, Scope>();
   private readonly attributes = new Map<number, Map<string, Node[]>>();
+  private readonly memo = new Map<string, Map<number, unknown>>();
+  private isDistributed: boolean | undefined;
+  private hasCollective: boolean | undefined;
 
   constructor(readonly root: Node, readonly text: string) {
     this.imports = new Imports(root);
     this.moduleScope = new Scope(root, undefined);
+  }
+
+  /** `compute()` once per table and node: every rule asks the same questions of the same nodes. */
+  cached<T>(table: string, node: Node, compute: () => T): T {
+    let map = this.memo.get(table);
+    if (!map) this.memo.set(table, (map = new Map()));
+    if (map.has(node.id)) return map.get(node.id) as T;
+    const value = compute();
+    map.set(node.id, value);
+    return value;
   }
 
   scopeOf(node: Node): Scope {
@@ -47,8 +63,10 @@ export class PyModule {
 
   /** The dotted path of an imported name (`F.softmax` → `torch.nn.functional.softmax`), unless rebound locally. */
   qualify(expression: Node): string | undefined {
-    const scope = this.scopeOf(expression);
-    return this.imports.qualify(expression, (name) => scope.binds(name) && scope !== this.moduleScope);
+    return this.cached('qualify', expression, () => {
+      const scope = this.scopeOf(expression);
+      return this.imports.qualify(expression, (name) => scope.binds(name) && scope !== this.moduleScope);
+    });
   }
 
   /** The PyTorch function or class an expression names, in one spelling. */
@@ -91,7 +109,11 @@ export class PyModule {
    * The chain of expressions an expression comes from: itself, then through local names and view-like
    * methods (and subscripts, when `subscripts`) back to where the value was made. The last one is the origin.
    */
-  trace(expression: Node, subscripts = true): Node[] {
+  trace(expression: Node, subscripts = true): readonly Node[] {
+    return this.cached(subscripts ? 'trace' : 'trace-no-subscripts', expression, () => this.traced(expression, subscripts));
+  }
+
+  private traced(expression: Node, subscripts: boolean): Node[] {
     const chain: Node[] = [];
     let n: Node | undefined = unparen(expression);
     while (n && chain.length < 24) {
@@ -122,6 +144,10 @@ export class PyModule {
 
   /** Is `node` a call of softmax / sigmoid / log_softmax / log, in any of PyTorch's spellings? */
   activation(node: Node): ActivationCall | undefined {
+    return this.cached('activation', node, () => this.activationCall(node));
+  }
+
+  private activationCall(node: Node): ActivationCall | undefined {
     const call = unparen(node);
     if (call.type !== 'call') return undefined;
     const fn = field(call, 'function')!;
@@ -181,7 +207,12 @@ export class PyModule {
 
   /** Is the file distributed data-parallel code (torch.distributed or DistributedDataParallel)? */
   get distributed(): boolean {
-    return this.imports.uses('torch.distributed') || this.imports.uses('torch.nn.parallel') || /\b(DistributedDataParallel|torch\.distributed)\b/.test(this.text);
+    return (this.isDistributed ??= this.imports.uses('torch.distributed') || this.imports.uses('torch.nn.parallel') || /\b(DistributedDataParallel|torch\.distributed)\b/.test(this.text));
+  }
+
+  /** Does the file call any collective that could share a token count between ranks? */
+  get sharesTokenCounts(): boolean {
+    return (this.hasCollective ??= COLLECTIVE.test(this.text));
   }
 }
 

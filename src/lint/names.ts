@@ -3,7 +3,7 @@
 // name maps to the dotted path it stands for, so `F.softmax`, `nnf.softmax` and `th.nn.functional.softmax`
 // all qualify as `torch.nn.functional.softmax`.
 import { field, named, unparen } from './ast';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 export class Imports {
   private readonly names = new Map<string, string>();

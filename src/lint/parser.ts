@@ -2,9 +2,9 @@
 // no Python process. Loaded once per thread; `parsePython` is synchronous after `loadPython()`.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, type Edit, type Node, type Tree } from '@vscode/tree-sitter-wasm';
+import { Language, Parser, type Edit, type Tree, type TreeCursor } from '@vscode/tree-sitter-wasm';
 
-export type { Node, Tree, Edit };
+export type { Tree, Edit, TreeCursor };
 
 let parser: Parser | undefined;
 let loading: Promise<Parser> | undefined;

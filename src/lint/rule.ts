@@ -2,7 +2,7 @@
 // a check over one parsed file that yields findings at the call that gets the bad value.
 import { field } from './ast';
 import type { PyModule } from './module';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 import type { Fix, RuleCode, TextEdit } from '../protocol/lint';
 
@@ -21,8 +21,10 @@ export interface RuleFinding {
 
 export interface RuleContext {
   module: PyModule;
-  /** Every call of the file, in source order. */
+  /** The calls of the statement being checked, in source order: where the rules start from. */
   calls: readonly Node[];
+  /** The statement's nodes of these types (and the statement itself, if it is one), in source order. */
+  nodes(types: readonly string[]): readonly Node[];
 }
 
 export interface Rule {

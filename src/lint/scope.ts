@@ -2,7 +2,7 @@
 // A use sees the last assignment before it; names bound by loops, `with … as`, parameters or unpacking of an
 // unknown value are known to exist but have no value to follow.
 import { enclosingClass, enclosingFunction, field, named, unparen } from './ast';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 export interface Def {
   name: string;

@@ -1,7 +1,7 @@
 // Token-normalised losses as written by hand: `(loss * mask).sum() / mask.sum()` and `loss[mask].mean()`.
 import { argument, field, methodName, methodObject, named, unparen } from './ast';
 import type { PyModule } from './module';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 /** `X.sum()` or `torch.sum(X)` over everything: X; otherwise undefined. */
 function summed(m: PyModule, node: Node): Node | undefined {

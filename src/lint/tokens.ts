@@ -4,7 +4,7 @@
 import { field, methodName, methodObject, named, splats, unparen } from './ast';
 import { VIEW_LIKE } from './module';
 import type { PyModule } from './module';
-import type { Node } from './parser';
+import type { Node } from './syntax';
 
 /** Is `subscript` a slice (`x[:, 1:]`, `x[..., :-1]`) rather than an index (`x[0]`, `x["input_ids"]`)? */
 export function isSlice(subscript: Node): boolean {

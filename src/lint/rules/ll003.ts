@@ -4,7 +4,7 @@
 import { field, unparen } from '../ast';
 import { lossCall } from '../losses';
 import type { ActivationCall, PyModule } from '../module';
-import type { Node } from '../parser';
+import type { Node } from '../syntax';
 import { replace, type Fix, type Rule } from '../rule';
 
 export const LL003: Rule = {

@@ -3,7 +3,7 @@
 import { argument, field, intLiteral, keyword, methodName, methodObject, named, unparen } from '../ast';
 import { IGNORE_INDEX_DEFAULT, lossCall, lossOption, type LossCall } from '../losses';
 import type { PyModule } from '../module';
-import type { Node } from '../parser';
+import type { Node } from '../syntax';
 import { replace, type Fix, type Rule } from '../rule';
 
 export const LL005: Rule = {

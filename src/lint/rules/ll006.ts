@@ -5,20 +5,17 @@ import { accumulations, backwardCalls } from '../accumulation';
 import type { Rule } from '../rule';
 import { isTokenMean, tokenMeanOf } from '../tokenMean';
 import type { PyModule } from '../module';
-import type { Node } from '../parser';
-
-/** Any collective that could share the count between ranks: then the file is left alone. */
-const COLLECTIVE = /\b(all_reduce|all_gather|all_gather_into_tensor|reduce_scatter|reduce|gather|all_reduce_coalesced)\s*\(/;
+import type { Node } from '../syntax';
 
 export const LL006: Rule = {
   code: 'LL006',
   title: 'token mean over a local denominator',
   math: 'the objective is Σ_r Σ_t m_rt ℓ_rt / Σ_r Σ_t m_rt; averaging per-rank (or per-micro-batch) means gives Σ_r (Σ_t m_rt ℓ_rt / Σ_t m_rt) / R, which weights a token of a short batch more than one of a long batch',
   scene: 'masks',
-  *check({ module, calls }) {
+  *check({ module, calls, nodes }) {
     const reported = new Set<number>();
-    if (module.distributed && !COLLECTIVE.test(module.text)) {
-      for (const node of module.root.descendantsOfType(['binary_operator', 'call'])) {
+    if (module.distributed && !module.sharesTokenCounts) {
+      for (const node of nodes(['binary_operator', 'call'])) {
         if (!node || !isTokenMean(module, node) || module.underNoGrad(node)) continue;
         reported.add(node.id);
         yield {

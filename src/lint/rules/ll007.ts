@@ -2,7 +2,7 @@
 // no_grad) is a constant to autograd, so the focal loss's own gradient term is lost.
 import { argument, field, methodName, methodObject, named, unparen } from '../ast';
 import type { PyModule } from '../module';
-import type { Node } from '../parser';
+import type { Node } from '../syntax';
 import type { Rule } from '../rule';
 
 export const LL007: Rule = {
@@ -10,8 +10,8 @@ export const LL007: Rule = {
   title: 'focal loss modulating factor detached from the graph',
   math: 'FL = −(1 − p_t)^γ log p_t; ∂FL/∂p_t = γ(1 − p_t)^{γ−1} log p_t − (1 − p_t)^γ / p_t — detaching p_t in the factor drops the first term',
   scene: 'softmax-ce',
-  *check({ module }) {
-    for (const node of module.root.descendantsOfType(['binary_operator', 'call'])) {
+  *check({ module, nodes }) {
+    for (const node of nodes(['binary_operator', 'call'])) {
       if (!node) continue;
       const base = focalBase(module, node);
       if (!base || !weighsALoss(module, node)) continue;

@@ -4,7 +4,7 @@ import { field, methodName, methodObject, unparen } from '../ast';
 import { accumulations, backwardCalls } from '../accumulation';
 import { lossCall } from '../losses';
 import type { PyModule } from '../module';
-import type { Node } from '../parser';
+import type { Node } from '../syntax';
 import type { Rule } from '../rule';
 
 export const LL008: Rule = {
