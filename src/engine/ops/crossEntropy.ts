@@ -1,6 +1,6 @@
 // cross_entropy and nll_loss, as torch.nn.functional defines them (class-index and probability targets).
 import type { Value } from '../graph/graph';
-import { add, div, mul, neg } from '../graph/math';
+import { add, div, greater, mul, neg, where } from '../graph/math';
 import { logSoftmax, sum } from '../graph/nn';
 import { classIndexRows, weightTotal } from './classIndexLoss';
 import { reshape } from '../graph/shape';
@@ -14,7 +14,10 @@ function classIndexLoss(scores: { logits: Value } | { logProbs: Value }, target:
   const how = reduction(options);
   if (how === 'none') return reshape(rows.loss, target.shape);
   if (how === 'sum') return sum(rows.loss);
-  return div(sum(rows.loss), weightTotal(rows, rows.loss));
+  // Over no counted weight the mean is 0/0 = NaN, and PyTorch's gradient is 0 (not NaN) everywhere.
+  const total = weightTotal(rows, rows.loss);
+  const some = greater(total, 0);
+  return where(some, div(sum(rows.loss), where(some, total, 1)), NaN);
 }
 
 function smoothing(options: Options): number {

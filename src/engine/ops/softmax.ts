@@ -4,6 +4,7 @@
 import { div, exp, log } from '../graph/math';
 import { logSoftmax, softmax as softmaxNode, sum } from '../graph/nn';
 import type { Value } from '../graph/graph';
+import { reshape } from '../graph/shape';
 import { fail, numberOption, type OpDefinition, type Options } from './op';
 import type { Tensor } from '../../protocol/tensor';
 
@@ -16,12 +17,20 @@ function dim(input: Tensor, options: Options): number {
   return d < 0 ? d + rank : d;
 }
 
+/** `f` along `dim`; a 0-d input is taken as one element (PyTorch: softmax 1, log_softmax 0). */
+function alongDim(f: (x: Value, axis: number) => Value): OpDefinition['build'] {
+  return (_g, { input }, options) => {
+    if (input.shape.length > 0) return { output: f(input, numberOption(options, 'dim')) };
+    return { output: reshape(f(reshape(input, [1]), 0), []) };
+  };
+}
+
 export const softmax: OpDefinition = {
   name: 'softmax',
   inputs: { input: 'float' },
   defaults: { dim: -1 },
   check: ({ input }, options) => void dim(input, options),
-  build: (_g, { input }, options) => ({ output: softmaxNode(input, numberOption(options, 'dim')) }),
+  build: alongDim(softmaxNode),
 };
 
 export const logSoftmaxOp: OpDefinition = {
@@ -29,7 +38,7 @@ export const logSoftmaxOp: OpDefinition = {
   inputs: { input: 'float' },
   defaults: { dim: -1 },
   check: ({ input }, options) => void dim(input, options),
-  build: (_g, { input }, options) => ({ output: logSoftmax(input, numberOption(options, 'dim')) }),
+  build: alongDim(logSoftmax),
 };
 
 function naiveSoftmax(x: Value, axis: number): Value {
@@ -42,7 +51,7 @@ export const naiveSoftmaxOp: OpDefinition = {
   inputs: { input: 'float' },
   defaults: { dim: -1 },
   check: ({ input }, options) => void dim(input, options),
-  build: (_g, { input }, options) => ({ output: naiveSoftmax(input, numberOption(options, 'dim')) }),
+  build: alongDim(naiveSoftmax),
 };
 
 export const naiveLogSoftmaxOp: OpDefinition = {
@@ -50,5 +59,5 @@ export const naiveLogSoftmaxOp: OpDefinition = {
   inputs: { input: 'float' },
   defaults: { dim: -1 },
   check: ({ input }, options) => void dim(input, options),
-  build: (_g, { input }, options) => ({ output: log(naiveSoftmax(input, numberOption(options, 'dim'))) }),
+  build: alongDim((x, axis) => log(naiveSoftmax(x, axis))),
 };
