@@ -22,6 +22,7 @@ const bundles = [
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/engine-worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/kernel/worker.ts'], outfile: 'dist/kernel-worker.js' },
+  { ...node, entryPoints: ['src/tensorfile/loadWorker.ts'], outfile: 'dist/tensorfile-worker.js' },
   { ...node, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.js' },
   { ...node, entryPoints: ['src/lint/worker.ts'], outfile: 'dist/lint-worker.js' },
   { ...node, entryPoints: ['src/inspect/worker.ts'], outfile: 'dist/inspect-worker.js' },

@@ -37,7 +37,9 @@ Usage:
                                     at(mask) sum mean softmax log_softmax topk gather backward .grad …),
                                     F (every engine op, linear, normalize, one_hot, logsigmoid, …),
                                     nn.Linear/Embedding, nn.utils.clip_grad_norm_, optim.SGD/Adam/AdamW,
-                                    torch.no_grad, show(t), plot.distribution/curve, train({...}).
+                                    torch.no_grad, torch.load(path) and safetensors.load_file(path)
+                                    (relative to the notebook; a pickle is never run), show(t),
+                                    plot.distribution/curve, train({...}).
                                     Keyword arguments as one trailing object: x.sum(1, { keepdim: true }).
   losslab lint PATH... [--format text|json|sarif] [--select LL001,LL004]
                                     Check PyTorch training code (.py, .ipynb; folders walked, .gitignored

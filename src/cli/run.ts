@@ -67,7 +67,7 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`losslab run: ${message.includes(file) ? message : `${file}: ${message}`}\n`);
     return 1;
   }
-  const kernel = new KernelClient(path.join(__dirname, 'kernel-worker.js'));
+  const kernel = new KernelClient(path.join(__dirname, 'kernel-worker.js'), path.dirname(path.resolve(file)));
   let failed = 0;
   try {
     for (const [i, cell] of nb.cells.entries()) {

@@ -8,6 +8,7 @@ import { MIME, type CellOutputJson, type CurvePayload, type DistributionPayload,
 import { DEFAULT_TRAINING, type TrainingConfig } from '../protocol/training';
 import { F, format as formatTensorValue, nn, optim, Tensor, torch, ValuesIndices } from '../tensor';
 import { formatValue } from './display';
+import { tensorFileApi } from './tensorFiles';
 
 /** The value of `s` at `step`, or the last one before it (eval metrics are recorded every few steps). */
 function valueAt(s: { steps: number[]; values: number[] }, step: number): number | null {
@@ -41,8 +42,8 @@ function values(v: unknown, what: string): number[] {
   throw new TypeError(`${what}: expected a tensor or a list of numbers, got ${format(v)}`);
 }
 
-/** The globals of a notebook's context, bound to `engine` and to the running cell's output sink. */
-export function notebookApi(engine: EngineClient, sink: () => CellSink): Record<string, unknown> {
+/** The globals of a notebook's context, bound to `engine`, to the running cell's output sink and to the notebook's folder. */
+export function notebookApi(engine: EngineClient, sink: () => CellSink, folder = process.cwd()): Record<string, unknown> {
   const plot = {
     /** Bars over classes: plot.distribution({probs: p, target: q}, {labels, title}) or plot.distribution(p). */
     distribution(series: unknown, options: { labels?: string[]; title?: string } = {}): void {
@@ -84,5 +85,6 @@ export function notebookApi(engine: EngineClient, sink: () => CellSink): Record<
     text(sink(), `${done.reason} at ${done.stepsPerSecond.toFixed(0)} steps/s\n`);
     return series;
   };
-  return { torch, F, nn, optim, show, plot, train };
+  const files = tensorFileApi(folder);
+  return { torch: { ...torch, load: files.load }, safetensors: files.safetensors, F, nn, optim, show, plot, train };
 }

@@ -15,7 +15,8 @@ export class KernelClient {
   private nextId = 1;
   private control = newControl();
 
-  constructor(private readonly workerPath = path.join(__dirname, 'kernel-worker.js')) {}
+  /** `folder`: the notebook's folder, where the cells' relative paths start (the current directory when omitted). */
+  constructor(private readonly workerPath = path.join(__dirname, 'kernel-worker.js'), private readonly folder?: string) {}
 
   run(code: string, language: 'javascript' | 'typescript', name: string): Promise<{ outputs: CellOutputJson[]; ok: boolean }> {
     const worker = this.ensure();
@@ -65,7 +66,7 @@ export class KernelClient {
   private ensure(): Worker {
     if (this.worker) return this.worker;
     this.control = newControl();
-    const worker = new Worker(this.workerPath, { workerData: { control: this.control } });
+    const worker = new Worker(this.workerPath, { workerData: { control: this.control, folder: this.folder } });
     worker.unref();
     worker.on('message', (m: FromKernel) => {
       const p = this.pending.get(m.id);

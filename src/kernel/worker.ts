@@ -15,9 +15,10 @@ import { thrownValue } from './thrown';
 const port = parentPort;
 if (!port) throw new Error('the kernel must run inside a worker_threads Worker');
 const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
-const control = (workerData as { control?: Int32Array } | undefined)?.control ?? new Int32Array(new SharedArrayBuffer(8));
+const data = workerData as { control?: Int32Array; folder?: string } | undefined;
+const control = data?.control ?? new Int32Array(new SharedArrayBuffer(8));
 useEngine(new InterruptibleEngine(control, { workerPath: path.join(__dirname, 'tensor-worker.js') }));
-const session = new KernelSession(engine);
+const session = new KernelSession(engine, data?.folder);
 let queue = Promise.resolve();
 
 /** Errors that surfaced outside a cell's own flow (timers, unawaited promises) while it ran. */

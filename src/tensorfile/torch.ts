@@ -10,7 +10,13 @@ const STORAGE_DTYPES: Record<string, FileDtype> = {
   LongStorage: 'int64', IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8', BoolStorage: 'bool',
 };
 
-export async function torchEntries(source: FileSource): Promise<TensorEntry[]> {
+/** A tensor's place in the object torch.save wrote. */
+export class SavedTensor {
+  constructor(readonly entry: TensorEntry) {}
+}
+
+/** The object torch.save wrote, with a SavedTensor where each tensor was (dicts as Maps, lists and tuples as arrays). */
+export async function torchObject(source: FileSource): Promise<unknown> {
   const members = await zipMembers(source);
   const pkl = [...members.values()].find((m) => /(^|\/)data\.pkl$/.test(m.name));
   if (!pkl) fileError(source.path, `no data.pkl in the archive (members: ${[...members.keys()].slice(0, 5).join(', ')}); is this a torch.save file?`);
@@ -22,13 +28,24 @@ export async function torchEntries(source: FileSource): Promise<TensorEntry[]> {
     if (error instanceof PickleError) fileError(source.path, error.message, pkl.name);
     throw error;
   }
-  const entries: TensorEntry[] = [];
-  const visit = (value: unknown, name: string) => {
-    if (value instanceof TensorRef) entries.push(tensorEntry(source, members, prefix, value, name || 'tensor'));
-    else if (value instanceof Map) for (const [k, v] of value) visit(v, name ? `${name}.${String(k)}` : String(k));
-    else if (Array.isArray(value)) value.forEach((v, i) => visit(v, name ? `${name}.${i}` : String(i)));
+  const rebuild = (value: unknown, name: string): unknown => {
+    if (value instanceof TensorRef) return new SavedTensor(tensorEntry(source, members, prefix, value, name || 'tensor'));
+    if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, rebuild(v, name ? `${name}.${String(k)}` : String(k))]));
+    if (Array.isArray(value)) return value.map((v, i) => rebuild(v, name ? `${name}.${i}` : String(i)));
+    return value;
   };
-  visit(root, '');
+  return rebuild(root, '');
+}
+
+/** Every tensor of a torch.save file, named by its path in the object ('model.0.weight', 'labels'). */
+export async function torchEntries(source: FileSource): Promise<TensorEntry[]> {
+  const entries: TensorEntry[] = [];
+  const visit = (value: unknown) => {
+    if (value instanceof Map) for (const v of value.values()) visit(v);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (value instanceof SavedTensor) entries.push(value.entry);
+  };
+  visit(await torchObject(source));
   return entries;
 }
 

@@ -26,7 +26,8 @@ export class LossKernelController implements vscode.Disposable {
     const key = notebook.uri.toString();
     let k = this.kernels.get(key);
     if (!k) {
-      k = new KernelClient(path.join(this.extensionUri.fsPath, 'dist', 'kernel-worker.js'));
+      const folder = notebook.uri.scheme === 'file' ? path.dirname(notebook.uri.fsPath) : vscode.workspace.getWorkspaceFolder(notebook.uri)?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      k = new KernelClient(path.join(this.extensionUri.fsPath, 'dist', 'kernel-worker.js'), folder);
       this.kernels.set(key, k);
     }
     return k;
