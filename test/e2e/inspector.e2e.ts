@@ -90,4 +90,23 @@ describe('Loss Inspector (browser)', () => {
     await wb.screenshot('inspector-dark');
     assert.deepEqual(wb.cspViolations, []);
   });
+
+  it('"open in playground" opens the scene that explains the check', async () => {
+    await view.locator('#shift').uncheck();
+    await view.locator('#apply').click();
+    await view.locator('#status', { hasText: '55 tokens scored' }).waitFor({ timeout: 120_000 });
+    await view.locator('.warning[data-code="unshifted-labels"] a.scene').click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Loss Playground' }).waitFor({ timeout: 60_000 });
+    let selected: string | null = null;
+    for (let i = 0; i < 100 && selected !== 'masks'; i++) {
+      for (const frame of wb.page.frames()) {
+        const button = frame.locator('nav button[aria-selected="true"]');
+        if ((await button.count().catch(() => 0)) === 1) selected = await button.getAttribute('data-scene').catch(() => null);
+      }
+      if (selected !== 'masks') await wb.page.waitForTimeout(200);
+    }
+    assert.equal(selected, 'masks');
+    await wb.screenshot('inspector-to-playground');
+    assert.deepEqual(wb.cspViolations, []);
+  });
 });
