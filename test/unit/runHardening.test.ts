@@ -24,7 +24,7 @@ describe('losslab run: hostile cells and odd files', () => {
     const p = spawnSync(process.execPath, [CLI, 'run', file, '--out', out, ...(options.args ?? ['--timeout', '2'])], { encoding: 'utf8', timeout: 60_000 });
     const cells = (JSON.parse(readFileSync(out, 'utf8')) as { cells: Cell[] }).cells;
     const error = cells[1].outputs?.flatMap((o) => o.items).find((i) => i.mime === 'application/vnd.code.notebook.error')?.data as { name: string; message: string } | undefined;
-    return { status: p.status, stderr: p.stderr, cells, error, text: (i: number) => JSON.stringify(cells[i].outputs ?? []) };
+    return { status: p.status, signal: p.signal, stderr: p.stderr, cells, error, text: (i: number) => JSON.stringify(cells[i].outputs ?? []) };
   }
 
   it('a cell past --timeout is stopped with a clear error; earlier outputs are written, later cells cleared', () => {
@@ -35,6 +35,21 @@ describe('losslab run: hostile cells and odd files', () => {
       assert.match(r.text(0), /42/);
       assert.deepEqual(r.cells[2].outputs, []);
     }
+  });
+
+  it('a timeout in the middle of a long ONNX Runtime computation: a clear error and exit code 1, never a native abort', () => {
+    // One graph of 30 [1500, 1500] matmuls (several seconds on ORT): the timeout lands while it runs; the
+    // kernel worker is ended only once the graph is done (terminating ORT's thread mid-run aborts the process).
+    const started = Date.now();
+    const r = run('const a = torch.randn([1500, 1500]).mul(0.03);\nlet x = a;\nfor (let i = 0; i < 30; i++) x = x.matmul(a).tanh();\nx.sum().item()', { args: ['--timeout', '1'] });
+    assert.equal(r.signal, null, `no signal (SIGABRT is a native abort): ${r.stderr}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /Aborted|terminate called|core dumped|FATAL|libc\+\+abi|Assertion/);
+    assert.equal(r.error?.name, 'TimeoutError');
+    assert.equal(r.error?.message, 'cell 2 did not finish within 1 s (--timeout); it was stopped');
+    assert.match(r.text(0), /42/);
+    assert.deepEqual(r.cells[2].outputs, []);
+    console.log(`      (ended after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   });
 
   it('a throw in a timer, an unawaited rejection, odd thrown objects, process.exit and function outputs fail that cell only', () => {
