@@ -227,6 +227,35 @@ for alpha in [0, 0.6, 1]:
     row += [alpha] + [t(h).sum() / len(h) ** alpha for h in hyps]
 put("13-length-normalisation", 2, *row)
 
+# 14 gradient clipping: torch.nn.utils on parameters whose .grad is the scene's g, then in a training step
+
+
+def clipped(g, **kw):
+    p = torch.nn.Parameter(torch.zeros_like(g))
+    p.grad = g.clone()
+    total = torch.nn.utils.clip_grad_norm_([p], **kw)
+    return p.grad, total
+
+
+g = t([3.2, 1.1])
+n2, tot2 = clipped(g, max_norm=1.0)
+n1, tot1 = clipped(g, max_norm=1.0, norm_type=1)
+pv = torch.nn.Parameter(torch.zeros(2))
+pv.grad = g.clone()
+torch.nn.utils.clip_grad_value_([pv], clip_value=1.0)
+deg = lambda v: math.degrees(math.atan2(v[1], v[0]))
+put("14-gradient-clipping", 2, 2, n2, tot2, min(1.0, 1.0 / (tot2.item() + 1e-6)), 1, n1, tot1, pv.grad, deg(g.tolist()), deg(n2.tolist()), deg(pv.grad.tolist()))
+x = t([[0.5, -1.2, 2.0], [1.0, 0.3, -0.7]])
+y = t([2, 0])
+W = t([[2.1, -1.2, 0.3], [0.0, 1.4, -2.1], [-1.3, 0.2, 1.5], [0.2, 3.1, 0.0]], requires_grad=True)
+b = torch.zeros(4, requires_grad=True)
+loss = F.cross_entropy(F.linear(x, W, b), y)
+loss.backward()
+before = [W.grad.norm(), b.grad.norm()]
+total = torch.nn.utils.clip_grad_norm_([W, b], 1.0)
+after = [W.grad.norm(), b.grad.norm()]
+put("14-gradient-clipping", 4, loss, total, before, after, math.hypot(after[0].item(), after[1].item()))
+
 out["_source"] = f"PyTorch {torch.__version__}"
 path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "notebookOutputs.json")
 with open(path, "w") as fh:

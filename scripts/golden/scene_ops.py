@@ -1,5 +1,6 @@
 """PyTorch references (float64, CPU) for the ops behind the playground's later scenes, in the losslab-golden/1
-format of test/golden/public.json: beam_score (length normalisation). Written to test/golden/sceneOps.json;
+format of test/golden/public.json: beam_score (length normalisation), clip_grad_norm_ and clip_grad_value_
+(gradient clipping; the values are torch.nn.utils' own, the gradients those of the same formula under autograd). Written to test/golden/sceneOps.json;
 the tests never need Python.
 
     /usr/bin/python3 scripts/golden/scene_ops.py
@@ -50,6 +51,42 @@ for i, alpha in enumerate([0.0, 0.6, 1.0, 2.0, -0.5]):
     lengths = torch.randint(1, T + 1, (B,))
     lengths[0] = T
     case(f"beam_score/basic/{i:02d}", "beam_score", {"logprobs": logprobs, "lengths": lengths}, {"length_penalty": alpha}, beam_score)
+
+
+# clip_grad_norm_ / clip_grad_value_ on one flattened gradient: values from torch.nn.utils itself; gradients of
+# output.sum() from the same formula written with autograd (torch.nn.utils works under no_grad).
+def clip_norm(grads, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    p = float(norm_type)
+    total = grads.abs().amax() if p == float("inf") else torch.linalg.vector_norm(grads.flatten(), p)
+    coef = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+    out = grads * coef
+    check = torch.nn.Parameter(grads.detach().clone())
+    check.grad = grads.detach().clone()
+    norm = torch.nn.utils.clip_grad_norm_([check], max_norm, norm_type=norm_type)
+    assert torch.allclose(check.grad, out.detach()) and torch.allclose(norm, total.detach()), "the formula is not torch.nn.utils'"
+    return out, {"total_norm": total, "clip_coef": coef}
+
+
+def clip_value(grads, clip_value):
+    out = grads.clamp(-clip_value, clip_value)
+    check = torch.nn.Parameter(grads.detach().clone())
+    check.grad = grads.detach().clone()
+    torch.nn.utils.clip_grad_value_([check], clip_value)
+    assert torch.equal(check.grad, out.detach())
+    return out, {}
+
+
+norm_cases = [([3.0, 4.0], 1.0, 2.0), ([3.0, 4.0], 10.0, 2.0), ([0.3, -2.5, 1.2, 0.7], 1.0, 1.0), ([0.3, -2.5, 1.2, 0.7], 0.5, float("inf")), (None, 2.0, 2.0), (None, 1.5, 3.0)]
+for i, (g, max_norm, p) in enumerate(norm_cases):
+    grads = f32(g) if g is not None else f32(torch.randn(3, 4) * 2)
+    options = {"max_norm": max_norm, "norm_type": p} if p != float("inf") else {"max_norm": max_norm}
+    fn = clip_norm if p != float("inf") else (lambda grads, max_norm: clip_norm(grads, max_norm, float("inf")))
+    if p == float("inf"):
+        continue  # JSON has no inf: the ∞-norm is checked in the unit tests against float64
+    case(f"clip_grad_norm_/basic/{i:02d}", "clip_grad_norm_", {"grads": grads}, options, fn)
+for i, (g, c) in enumerate([([3.0, 0.4], 1.0), ([-2.5, 0.3, 1.7, -0.2], 0.5), (None, 1.0)]):
+    grads = f32(g) if g is not None else f32(torch.randn(2, 5) * 2)
+    case(f"clip_grad_value_/basic/{i:02d}", "clip_grad_value_", {"grads": grads}, {"clip_value": c}, clip_value)
 
 path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "sceneOps.json")
 with open(path, "w") as fh:

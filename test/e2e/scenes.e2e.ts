@@ -106,6 +106,51 @@ describe('playground objective scenes (browser)', () => {
     await wb.screenshot('playground-length');
   });
 
+  it('gradient clipping: clip_grad_norm_ keeps the direction, clip_grad_value_ turns it, spikes follow k, as in float64', async () => {
+    await view.locator('nav button[data-scene="clipping"]').click();
+    const numbers = view.locator('section[data-scene="clipping"] .numbers');
+    await numbers.filter({ hasText: 'clip_coef' }).waitFor();
+    // The scene's synthetic loss, and the spike rule written out here: L_t > mean + k·std of the previous ≤ 100.
+    const loss = Array.from({ length: 300 }, (_, t) => 2.4 * Math.exp(-t / 70) + 0.45 + 0.04 * Math.sin(t * 1.7) + 0.03 * Math.cos(t * 0.61) + (({ 70: 0.9, 140: 0.35, 200: 1.6, 255: 0.2 } as Record<number, number>)[t] ?? 0));
+    const spikesAt = (k: number) =>
+      loss.flatMap((v, t) => {
+        const h = loss.slice(Math.max(0, t - 100), t);
+        if (h.length < 10) return [];
+        const mean = h.reduce((a, b) => a + b, 0) / h.length;
+        const std = Math.sqrt(h.reduce((a, b) => a + (b - mean) ** 2, 0) / h.length);
+        return v > mean + k * std ? [t] : [];
+      });
+    const vector = (text: string, name: string) => JSON.parse(line(text, name).slice(name.length).trim()) as number[];
+    for (const [g1, g2, maxNorm, clip, k] of [[3.2, 1.1, 1, 1, 2], [-4, 2.5, 2.5, 0.8, 3], [0.3, -0.4, 1, 0.2, 1.5]]) {
+      await drag(view, 'g₁', g1);
+      await drag(view, 'g₂', g2);
+      await drag(view, 'max_norm', maxNorm);
+      await drag(view, 'clip_value', clip);
+      await drag(view, 'spike threshold k', k);
+      await numbers.filter({ hasText: `(k = ${k})` }).filter({ hasText: `[${g1.toFixed(4)}, ${g2.toFixed(4)}]` }).waitFor();
+      const text = await numbers.innerText();
+      const total = Math.hypot(g1, g2);
+      const coef = Math.min(1, maxNorm / (total + 1e-6));
+      assert.ok(Math.abs(value(text, 'total_norm') - total) < 1e-4, `total_norm\n${text}`);
+      assert.ok(Math.abs(value(text, 'clip_coef') - coef) < 1e-4, `clip_coef\n${text}`);
+      vector(text, 'clip_grad_norm_').forEach((v, i) => assert.ok(Math.abs(v - [g1, g2][i] * coef) < 1e-4, `norm-clipped[${i}] ${v}\n${text}`));
+      const byValue = [g1, g2].map((v) => Math.max(-clip, Math.min(clip, v)));
+      vector(text, 'clip_grad_value_').forEach((v, i) => assert.ok(Math.abs(v - byValue[i]) < 1e-4, `value-clipped[${i}] ${v}\n${text}`));
+      assert.ok(Math.abs(Number(line(text, 'turned by norm clip').match(/([\d.]+)°/)![1])) < 0.01, text);
+      const turned = Math.abs(Math.atan2(byValue[1], byValue[0]) - Math.atan2(g2, g1)) * (180 / Math.PI);
+      assert.ok(Math.abs(Number(line(text, 'turned by value clip').match(/([\d.]+)°/)![1]) - turned) < 0.02, `turn ${turned}\n${text}`);
+      const want = spikesAt(k);
+      assert.match(line(text, 'spikes'), new RegExp(`${want.length}: ${want.join(', ')}$`), text);
+    }
+    await drag(view, 'g₁', 3.2);
+    await drag(view, 'g₂', 1.1);
+    await drag(view, 'max_norm', 2);
+    await drag(view, 'clip_value', 1);
+    await drag(view, 'spike threshold k', 2);
+    await numbers.filter({ hasText: '(k = 2)' }).filter({ hasText: '[3.2000, 1.1000]' }).waitFor();
+    await wb.screenshot('playground-clipping');
+  });
+
   it('screenshots of every scene in the light and the dark theme', async () => {
     const ids = await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
     const themeNow = () => view.locator('body').evaluate((b) => (b.classList.contains('vscode-dark') ? 'dark' : 'light'));

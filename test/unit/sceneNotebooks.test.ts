@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNotebook, serializeNotebook } from '../../src/notebook/format';
+import { clippingNotebookCode } from '../../src/webview/playground/scenes/gradientClippingCode';
 import { BEAM_HYPOTHESES, lengthNotebookCode } from '../../src/webview/playground/scenes/lengthNormalizationCode';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -38,6 +39,19 @@ describe('scenes opened in a notebook recompute their numbers', () => {
       close(listAfter(stdout, 'score'), want, 'score');
       assert.match(stdout, new RegExp(`winner ${'ABCD'[want.indexOf(Math.max(...want))]}`));
       assert.ok(mimes.some((m) => m.includes('distribution')), 'the cell draws the scores');
+    });
+  }
+
+  for (const [g, maxNorm, normType, clipValue] of [[[3.2, 1.1], 1, 2, 1], [[-0.4, 0.3], 2, 2, 0.2], [[2, -3], 1.5, 1, 2.5]] as const) {
+    it(`gradient clipping (g = [${g}], max_norm ${maxNorm}, norm_type ${normType}, clip_value ${clipValue}): F's ops and nn.utils agree with float64`, () => {
+      const { stdout } = runCell(`clip-${g.join('_')}`, clippingNotebookCode({ g: [g[0], g[1]], maxNorm, normType, clipValue, spikeK: 2 }));
+      const total = normType === 2 ? Math.hypot(...g) : Math.abs(g[0]) + Math.abs(g[1]);
+      const coef = Math.min(1, maxNorm / (total + 1e-6));
+      close(listAfter(stdout, 'clip_grad_norm_'), g.map((v) => v * coef), 'clip_grad_norm_');
+      close(listAfter(stdout, 'nn.utils.clip_grad_norm_'), g.map((v) => v * coef), 'nn.utils.clip_grad_norm_');
+      close(listAfter(stdout, 'clip_grad_value_'), g.map((v) => Math.max(-clipValue, Math.min(clipValue, v))), 'clip_grad_value_');
+      const totals = [...stdout.matchAll(/total_norm (\S+)/g)].map((m) => Number(m[1]));
+      close(totals, [total, total], 'total_norm');
     });
   }
 });

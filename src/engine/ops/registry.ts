@@ -1,5 +1,6 @@
 // Every op the engine offers, by its PyTorch/TRL name.
 import { binaryCrossEntropyWithLogits } from './bce';
+import { clipGradNorm, clipGradValue } from './clipping';
 import { ctcLoss } from './ctc';
 import { focalLoss, sigmoidFocalLoss } from './focal';
 import { infoNce } from './infoNce';
@@ -43,6 +44,8 @@ const ALL: OpDefinition[] = [
   linearCrossEntropy,
   klRegularizedObjective,
   beamScore,
+  clipGradNorm,
+  clipGradValue,
 ];
 
 export const OP_DEFINITIONS: ReadonlyMap<string, OpDefinition> = new Map(ALL.map((op) => [op.name, op]));

@@ -10,6 +10,7 @@ import { masksDenominators } from './scenes/masksDenominators';
 import { otherLosses } from './scenes/otherLosses';
 import { preferences } from './scenes/preferences';
 import { rlhfObjective } from './scenes/rlhf';
+import { gradientClipping } from './scenes/gradientClipping';
 import { lengthNormalization } from './scenes/lengthNormalization';
 import { softmaxCrossEntropy } from './scenes/softmaxCrossEntropy';
 import { trainingScene } from './scenes/training';
@@ -42,7 +43,7 @@ const ctx: SceneContext = {
 const app = document.getElementById('app')!;
 loadTranslations(app);
 const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
-const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, rlhfObjective, backprop, masksDenominators, otherLosses, lengthNormalization, trainingScene(presets, post, ctx.openInNotebook)];
+const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, rlhfObjective, backprop, masksDenominators, otherLosses, lengthNormalization, gradientClipping, trainingScene(presets, post, ctx.openInNotebook)];
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 app.appendChild(nav);

@@ -14,7 +14,7 @@ export const BEAM_LABELS = ['A', 'B', 'C', 'D'];
 export function lengthNotebookCode(alpha: number): string {
   return [
     `// ${BEAM_HYPOTHESES.length} finished hypotheses, their token log-probabilities padded to ${BEAM_TOKENS}; length_penalty α = ${alpha}`,
-    `const logprobs = torch.tensor(${JSON.stringify(BEAM_HYPOTHESES.map((h) => [...h.logprobs, ...Array(BEAM_TOKENS - h.logprobs.length).fill(0)]))});`,
+    `const logprobs = torch.tensor(${JSON.stringify(BEAM_HYPOTHESES.map((h) => [...h.logprobs, ...Array(BEAM_TOKENS - h.logprobs.length).fill(0)]))}, { dtype: torch.float32 });`,
     `const lengths = torch.tensor(${JSON.stringify(BEAM_HYPOTHESES.map((h) => h.tokens.length))});`,
     `const score = F.beam_score(logprobs, lengths, { length_penalty: ${alpha} });`,
     `plot.distribution({ score }, { labels: ${JSON.stringify(BEAM_LABELS)}, title: "score = Σ log p / |Y|^α" });`,
