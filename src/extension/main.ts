@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): LossLabApi {
       if (index !== undefined) return PlaygroundPanel.show(context, () => host.engine).train(index);
     }),
   );
-  registerLinter(context, (scene) => PlaygroundPanel.show(context, () => host.engine).showScene(scene));
+  registerLinter(context, (scene, settings) => PlaygroundPanel.show(context, () => host.engine).showScene(scene, settings));
   return {
     evaluate: (request) => host.engine.evaluate(request),
     answerPlayground: (message) => answerPanelMessage(message, host.engine, context.globalStorageUri),

@@ -5,6 +5,7 @@ import type { PyModule } from './module';
 import type { Node } from './syntax';
 
 import type { Fix, RuleCode, TextEdit } from '../protocol/lint';
+import type { SceneSettings } from '../protocol/panel';
 
 export { RULE_CODES } from '../protocol/lint';
 export type { Fix, RuleCode, TextEdit } from '../protocol/lint';
@@ -34,6 +35,8 @@ export interface Rule {
   /** The one-line math of why it changes the objective (hover). */
   math: string;
   scene: SceneId;
+  /** The scene's controls set so that it shows this bug (the hover's Open in Playground link applies them). */
+  sceneSettings: SceneSettings;
   check(context: RuleContext): Iterable<RuleFinding>;
 }
 

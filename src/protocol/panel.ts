@@ -120,11 +120,15 @@ export interface TrainingEndMessage {
   stepsPerSecond: number;
 }
 
-/** host → view: show a scene (and, for the Training scene, start preset `train`). */
+/** Controls of a scene to set when it is shown, by the name the scene keeps them under (`naive`, `gamma`). */
+export type SceneSettings = Record<string, number | boolean>;
+
+/** host → view: show a scene (and, for the Training scene, start preset `train`), with `settings` applied. */
 export interface ShowSceneMessage {
   type: 'showScene';
   scene: PanelSceneId;
   train?: number;
+  settings?: SceneSettings;
 }
 
 /**

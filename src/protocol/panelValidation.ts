@@ -3,7 +3,7 @@
 // is rebuilt from the checked fields alone; what fails gets a message naming the field and the bad value.
 import { checkChart, type ChartJson } from './panelCharts';
 import { array, keys, object, PanelRefusal, refuse, show, string, type Fields } from './panelFields';
-import { PANEL_LIMITS as LIMIT, PANEL_SCENES, type FromPanel, type PanelInput, type PanelOpRequest, type PanelSceneId, type ToPanel, type TrainingOverrides } from './panel';
+import { PANEL_LIMITS as LIMIT, PANEL_SCENES, type FromPanel, type PanelInput, type PanelOpRequest, type PanelSceneId, type SceneSettings, type ToPanel, type TrainingOverrides } from './panel';
 import type { DType, TensorJson } from './tensor';
 
 export type PanelCheck = { ok: true; message: FromPanel } | { ok: false; error: string };
@@ -20,6 +20,13 @@ function name(v: unknown, what: string): string {
   const s = string(v, LIMIT.nameLength, what);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) || RESERVED.has(s)) refuse(`${what} must be a name such as "cross_entropy", got ${show(s)}`);
   return s;
+}
+
+/** Scene settings as received from a command's arguments: a flat object of numbers and booleans, else undefined. */
+export function asSceneSettings(value: unknown): SceneSettings | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  return entries.every(([, v]) => typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) ? Object.fromEntries(entries) : undefined;
 }
 
 export const isPanelScene = (v: unknown): v is PanelSceneId => PANEL_SCENES.includes(v as PanelSceneId);

@@ -57,7 +57,7 @@ describe('loss linter in the editor', () => {
     assert.ok(link, text);
     assert.equal(link[2], 'lossLab.openPlaygroundScene');
     const args = JSON.parse(decodeURIComponent(link[3])) as unknown[];
-    assert.deepEqual(args, ['other']);
+    assert.deepEqual(args, ['other', { posWeight: 1 }], 'the scene and the settings it opens with');
     await vscode.commands.executeCommand(link[2], ...args);
     const tabs = await until(playgroundTabs, (t) => t.length === 1 && t[0].isActive);
     assert.equal(tabs.length, 1);

@@ -17,7 +17,7 @@ export class LintHover implements vscode.HoverProvider {
     md.isTrusted = { enabledCommands: [OPEN_SCENE_COMMAND] };
     for (const f of here) {
       const rule = RULES[f.code];
-      const link = `command:${OPEN_SCENE_COMMAND}?${encodeURIComponent(JSON.stringify([rule.scene]))}`;
+      const link = `command:${OPEN_SCENE_COMMAND}?${encodeURIComponent(JSON.stringify([rule.scene, rule.sceneSettings]))}`;
       md.appendMarkdown(`**${f.code}** ${rule.title}\n\n`);
       md.appendMarkdown(`\`${rule.math}\`\n\n`);
       md.appendMarkdown(`[${vscode.l10n.t('Open in Playground')}](${link} "${vscode.l10n.t('See this bug with numbers in the Loss Playground')}")\n\n`);

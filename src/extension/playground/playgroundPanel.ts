@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
 import { serializeNotebook } from '../../notebook/format';
 import { MIME, type NotebookJson } from '../../protocol/notebook';
-import { PANEL_SCENES, type FromPanel, type OpenInNotebookMessage, type ToPanel, type TrainingEndMessage, type TrainingPreset } from '../../protocol/panel';
+import { PANEL_SCENES, type FromPanel, type OpenInNotebookMessage, type SceneSettings, type ToPanel, type TrainingEndMessage, type TrainingPreset } from '../../protocol/panel';
 import { checkFromPanel, isPanelScene, refusalReply } from '../../protocol/panelValidation';
 import { notebookConfig, trainingConfig, TRAINING_PRESETS } from '../training/trainModel';
 import { computeForPanel } from './panelCompute';
@@ -55,10 +55,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     panel.onDidChangeViewState(() => (this.ready &&= panel.visible), undefined, this.disposables);
   }
 
-  /** Shows scene `scene` (a playground scene id, e.g. 'softmax-ce'; a command may pass anything: else the first). */
-  showScene(scene: string): void {
+  /** Shows scene `scene` (a playground scene id, e.g. 'softmax-ce'; a command may pass anything: else the first), its controls set to `settings`. */
+  showScene(scene: string, settings?: SceneSettings): void {
     this.panel.reveal();
-    this.post({ type: 'showScene', scene: isPanelScene(scene) ? scene : PANEL_SCENES[0] });
+    this.post({ type: 'showScene', scene: isPanelScene(scene) ? scene : PANEL_SCENES[0], ...(settings && { settings }) });
   }
 
   /** Shows the Training scene and trains preset `preset` there; resolves when the run ends. */

@@ -8,6 +8,7 @@ export const LL001: Rule = {
   title: 'softmax output passed to a loss that takes logits or log-probabilities',
   math: 'cross_entropy(softmax(z), y) = −log softmax(softmax(z))_y, so ∂L/∂p = softmax(p) − y, not p − y; nll_loss(p, y) = −p_y, not −log p_y',
   scene: 'softmax-ce',
+  sceneSettings: { gamma: 0, naive: false, logScale: false },
   *check({ module, calls }) {
     for (const call of calls) {
       const loss = lossCall(module, call);

@@ -7,6 +7,7 @@ export const LL002: Rule = {
   title: 'sigmoid output passed to a with-logits loss',
   math: 'BCEWithLogits(σ(z), y) = −[y log σ(σ(z)) + (1−y) log(1−σ(σ(z)))]: σ(z) ∈ (0, 1) gives σ(σ(z)) ∈ (0.5, 0.73), so the loss never falls below ≈ 0.31 and ∂L/∂z ≤ σ′(z)/4',
   scene: 'other',
+  sceneSettings: { posWeight: 1 },
   *check({ module, calls }) {
     for (const call of calls) {
       const loss = lossCall(module, call);

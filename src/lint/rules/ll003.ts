@@ -12,6 +12,7 @@ export const LL003: Rule = {
   title: 'log of softmax or sigmoid in two steps',
   math: 'log softmax(z)_i = z_i − logsumexp(z) is finite, but softmax(z)_i underflows to 0 once z_max − z_i > 104 (float32), so log → −inf and the gradient is NaN',
   scene: 'softmax-ce',
+  sceneSettings: { gamma: 0, naive: true, logScale: true },
   *check({ module, calls }) {
     for (const call of calls) {
       const outer = module.activation(call);

@@ -9,6 +9,7 @@ export const LL004: Rule = {
   title: 'causal LM loss without the label shift',
   math: 'a causal LM models p(x_{t+1} | x_≤t): the loss is −Σ_t log p(x_{t+1} | x_≤t), i.e. logits[:, :-1] against input_ids[:, 1:]; −Σ_t log p(x_t | x_≤t) is copying the input',
   scene: 'masks',
+  sceneSettings: { maskPrompt: true, maskPadding: true },
   *check({ module, calls }) {
     for (const call of calls) {
       const loss = lossCall(module, call);

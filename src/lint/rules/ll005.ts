@@ -11,6 +11,7 @@ export const LL005: Rule = {
   title: 'labels padded with a value the loss does not ignore',
   math: 'L = Σ_t m_t ℓ_t / Σ_t m_t with m_t = [y_t ≠ ignore_index]: a pad value ≠ ignore_index gives m_t = 1 on padding, which is then trained as a class (or fails as out of range)',
   scene: 'masks',
+  sceneSettings: { maskPadding: false },
   *check({ module, calls }) {
     for (const call of calls) {
       const loss = lossCall(module, call);

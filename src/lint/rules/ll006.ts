@@ -12,6 +12,7 @@ export const LL006: Rule = {
   title: 'token mean over a local denominator',
   math: 'the objective is Σ_r Σ_t m_rt ℓ_rt / Σ_r Σ_t m_rt; averaging per-rank (or per-micro-batch) means gives Σ_r (Σ_t m_rt ℓ_rt / Σ_t m_rt) / R, which weights a token of a short batch more than one of a long batch',
   scene: 'masks',
+  sceneSettings: { maskPadding: true, microBatches: 2, ranks: 2 },
   *check({ module, calls, nodes }) {
     const reported = new Set<number>();
     if (module.distributed && !module.sharesTokenCounts) {

@@ -10,6 +10,7 @@ export const LL007: Rule = {
   title: 'focal loss modulating factor detached from the graph',
   math: 'FL = −(1 − p_t)^γ log p_t; ∂FL/∂p_t = γ(1 − p_t)^{γ−1} log p_t − (1 − p_t)^γ / p_t — detaching p_t in the factor drops the first term',
   scene: 'softmax-ce',
+  sceneSettings: { gamma: 2, naive: false },
   *check({ module, nodes }) {
     for (const node of nodes(['binary_operator', 'call'])) {
       if (!node) continue;

@@ -12,6 +12,7 @@ export const LL008: Rule = {
   title: 'gradient accumulation without dividing the loss',
   math: 'with k micro-batches per step, Σ_{i=1..k} ∇L_i = k · ∇(mean of L_i): without L/k the step is k times larger (as if lr were k·lr)',
   scene: 'training',
+  sceneSettings: {},
   *check({ module, calls }) {
     for (const acc of accumulations(module, calls)) {
       if (/\.grad\b[^\n]*(\/=|div_|mul_)/.test(acc.loop.text)) continue; // gradients scaled by hand

@@ -1,6 +1,6 @@
 // Runs in the playground webview (browser): tabs of scenes; every number comes from the engine through
 // the host. Records input→painted latencies in window.lossLabLatencies for the browser tests.
-import type { FromPanel, ToPanel, TrainingPreset } from '../../protocol/panel';
+import type { FromPanel, SceneSettings, ToPanel, TrainingPreset } from '../../protocol/panel';
 import { loadTranslations, t } from '../l10n';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
@@ -27,8 +27,9 @@ const sceneStates: Record<string, object> = { ...state.scenes };
 const saveState = () => vscode.setState({ ...state, scenes: sceneStates } satisfies PanelState);
 const latencies: number[] = [];
 // VS Code marks the page's theme on the body (vscode-light, vscode-dark, vscode-high-contrast).
-const themeListeners: (() => void)[] = [];
-new MutationObserver(() => themeListeners.forEach((l) => l())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// Listeners by scene, so a scene mounted again (with new settings) drops those of its previous mount.
+const themeListeners = new Map<string, (() => void)[]>();
+new MutationObserver(() => [...themeListeners.values()].flat().forEach((l) => l())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 (window as unknown as { lossLabLatencies: number[] }).lossLabLatencies = latencies;
 const ctx: SceneContext = {
   engine,
@@ -36,7 +37,7 @@ const ctx: SceneContext = {
   painted: (ms) => latencies.push(ms),
   restore: <T extends object>(key: string, defaults: T): T => (sceneStates[key] = { ...defaults, ...(sceneStates[key] as Partial<T> | undefined) }) as T,
   save: saveState,
-  onThemeChange: (listener) => void themeListeners.push(listener),
+  onThemeChange: () => undefined, // each mount gets its own (sceneContext)
   openInNotebook: (title, code, snapshot) => vscode.postMessage({ type: 'openInNotebook', title, code, snapshot: { version: 1, title, ...snapshot } } satisfies FromPanel),
 };
 
@@ -65,11 +66,22 @@ function select(scene: Scene): void {
     root.setAttribute('role', 'tabpanel');
     app.appendChild(root);
     mounted.set(scene.id, root);
-    scene.mount(root, ctx);
+    const listeners: (() => void)[] = [];
+    themeListeners.set(scene.id, listeners);
+    scene.mount(root, { ...ctx, onThemeChange: (listener) => void listeners.push(listener) });
   }
   state.scene = scene.id;
   saveState();
   vscode.postMessage({ type: 'state', scene: scene.id } satisfies FromPanel);
+}
+
+/** Sets controls of a scene (a finding's "Open in Playground"): its saved state (kept under the scene's id) takes them, and a mounted scene is built again from it. */
+function applySettings(scene: Scene, settings: SceneSettings): void {
+  sceneStates[scene.id] = { ...sceneStates[scene.id], ...settings };
+  saveState();
+  mounted.get(scene.id)?.remove();
+  mounted.delete(scene.id);
+  themeListeners.delete(scene.id);
 }
 
 for (const scene of SCENES) {
@@ -87,6 +99,7 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
   const m = event.data;
   if (m?.type === 'showScene') {
     const scene = SCENES.find((s) => s.id === m.scene);
+    if (scene && m.settings && Object.keys(m.settings).length) applySettings(scene, m.settings);
     if (scene) select(scene);
   } else if (m?.type === 'refused') {
     refused.textContent = m.message;
