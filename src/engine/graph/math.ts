@@ -83,11 +83,14 @@ export function relu(x: Value): Value {
 }
 
 /**
- * σ(x) = 1 / (1 + e^−x), exact to a few ulps in both tails (0 only below −88, where σ is under float32's
- * normal range): ORT's Sigmoid is an approximation off by 1e-4 relative at x = −10 and 0 below −18.
+ * σ(x) = 1 / (1 + e^−|x|) for x ≥ 0, e^−|x| / (1 + e^−|x|) below: ORT's Sigmoid is an approximation that is off
+ * by 1e-4 relative at x = −10 and gives 0 below −18, where PyTorch's σ (and every gradient through it) is not.
  */
 export function sigmoid(x: Value): Value {
-  const y = div(1, add(exp(neg(detach(x))), 1));
+  const d = detach(x);
+  const e = exp(neg(abs(d)));
+  const pos = div(1, add(e, 1));
+  const y = where(greaterOrEqual(d, 0), pos, mul(e, pos));
   return x.graph.withGradient(y, [x], (g) => [mul(g, mul(y, sub(1, y)))]);
 }
 
