@@ -38,6 +38,15 @@ describe('preference, focal, contrastive, CTC and token ops', () => {
     close(values(ok.output), [Math.LN2]); // the worker still serves
   }
 
+  it('binary_cross_entropy_with_logits with pos_weight evaluates at every small shape the playground sends, as in float64', async () => {
+    // ℓ = −[p·y·log σ(x) + (1 − y)·log(1 − σ(x))]; ∂ℓ/∂x = (1 − y)·σ(x) − p·y·σ(−x)
+    for (const [x, y, p] of [[1, 1, 1], [-2, 0.3, 3], [12, 0, 0.5], [-30, 1, 2]]) {
+      const r = await engine.evaluate({ op: 'binary_cross_entropy_with_logits', inputs: { input: f32([1], [x]), target: f32([1], [y]) }, options: { pos_weight: f32([1], [p]) } });
+      close(values(r.output), [p * y * negLogSigmoid(x) + (1 - y) * negLogSigmoid(-x)]);
+      close(values(r.grad.input), [(1 - y) * sigmoid(x) - p * y * sigmoid(-x)]);
+    }
+  });
+
   it('dpo_loss sigmoid (cDPO) stays finite at ±1000 margins, with the exact gradient', async () => {
     const r = await engine.evaluate(dpo([1000, -1000], { beta: 1, label_smoothing: 0.1 }));
     close(values(r.output), [0.1 * 1000, 0.9 * 1000]);
