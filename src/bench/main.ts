@@ -79,6 +79,15 @@ async function roundTrip(engine: EngineClient): Promise<void> {
   report('round trip cross_entropy [2,5] p95', sorted[Math.floor(sorted.length * 0.95)], 'echo worker', median(floor));
 }
 
+async function withEngine(body: (engine: EngineClient) => Promise<void>): Promise<void> {
+  const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
+  try {
+    await body(engine);
+  } finally {
+    engine.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
   try {
@@ -94,8 +103,9 @@ async function main(): Promise<void> {
   }
 }
 
-// `npm run bench -- --only tensors` (or `lint`) runs one group.
+// `npm run bench -- --only tensors` (or `lint`, `cross_entropy` for [4096, 50257]) runs one group.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only === 'tensors') void benchTensors(report);
+if (only === 'cross_entropy') void withEngine((engine) => crossEntropyShape(engine, 4096, 50257, 3));
+else if (only === 'tensors') void benchTensors(report);
 else if (only === 'lint') void benchLint(report);
 else void main();

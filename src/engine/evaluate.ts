@@ -8,12 +8,16 @@ import { canUseRowPlan, crossEntropyByRows } from './plans/crossEntropyRows';
 import { run, sessionFor } from './runtime/sessions';
 import { checkMemory, checkTensor, nonFiniteNames, toFloat32 } from './tensors';
 
-export async function evaluate(request: OpRequest): Promise<OpResult> {
+/**
+ * `ownsInputs`: the request's tensors belong to this call alone (the worker received them in a message), so a
+ * plan may write its gradient over an input's buffer.
+ */
+export async function evaluate(request: OpRequest, ownsInputs = false): Promise<OpResult> {
   const op = (typeof request.op === 'string' ? OP_DEFINITIONS.get(request.op) : undefined) ?? fail(`unknown op ${typeof request.op === 'string' ? `'${request.op.slice(0, 80)}'` : JSON.stringify(request.op) ?? 'nothing'}; known ops: ${[...OP_DEFINITIONS.keys()].join(', ')}`);
   const wantGrad = request.grad !== false && op.differentiable !== false;
   const { tensors, options } = prepare(op, request, wantGrad);
   op.check?.(tensors, options);
-  if (canUseRowPlan(op.name, tensors, options)) return { warnings: op.warnings?.(tensors, options) ?? [], ...(await crossEntropyByRows(tensors, options, wantGrad)) };
+  if (canUseRowPlan(op.name, tensors, options)) return { warnings: op.warnings?.(tensors, options) ?? [], ...(await crossEntropyByRows(tensors, options, wantGrad, ownsInputs)) };
 
   const signature = JSON.stringify([
     op.name,

@@ -35,7 +35,8 @@ port.on('message', async (message: ToEngineWorker) => {
   if (message.type === 'stopTraining') return runs.get(message.id)?.stop();
   let reply: FromEngineWorker;
   try {
-    reply = { type: 'result', id: message.id, result: await evaluate(message.request) };
+    // The request arrived in a message: its buffers (transferred or copied) are this worker's alone.
+    reply = { type: 'result', id: message.id, result: await evaluate(message.request, true) };
   } catch (error) {
     reply = { type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) };
   }

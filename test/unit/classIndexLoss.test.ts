@@ -113,6 +113,33 @@ describe('class-index cross-entropy', () => {
       assert.deepEqual(none.nonFinite, []);
     });
 
+    it('at [1024, 50257] (the gradient written over the transferred logits) every loss and gradient entry matches float64', async function () {
+      this.timeout(120_000);
+      const [M, V] = [1024, 50257];
+      const logits = noise(M * V, 5).map((v) => v * 4);
+      const targets = Array.from({ length: M }, (_, n) => (n % 97 === 3 ? -100 : (n * 104729) % V));
+      const r = await engine.evaluate({ op: 'cross_entropy', inputs: { input: f32([M, V], logits), target: i64([M], targets) }, options: { reduction: 'sum' } });
+      const g = r.grad.input.data as Float32Array;
+      let expected = 0;
+      let worst = 0;
+      for (let n = 0; n < M; n++) {
+        const row = logits.subarray(n * V, (n + 1) * V);
+        let m = -Infinity;
+        for (let c = 0; c < V; c++) m = Math.max(m, row[c]);
+        let total = 0;
+        for (let c = 0; c < V; c++) total += Math.exp(row[c] - m);
+        const counted = targets[n] >= 0;
+        if (counted) expected += Math.log(total) + m - row[targets[n]];
+        for (let c = 0; c < V; c++) {
+          const want = counted ? Math.exp(row[c] - m) / total - (c === targets[n] ? 1 : 0) : 0;
+          worst = Math.max(worst, Math.abs(g[n * V + c] - want));
+        }
+      }
+      const got = (r.output.data as Float32Array)[0];
+      assert.ok(Math.abs(got - expected) / expected < 1e-5, `loss ${got} vs float64 ${expected}`);
+      assert.ok(worst < 1e-6, `largest gradient error ${worst}`);
+    });
+
     it('flags NaN and Inf in the logits (and stays finite-flag-free without them)', async () => {
       for (const bad of [NaN, Infinity, -Infinity]) {
         const withBad = Float32Array.from(x);

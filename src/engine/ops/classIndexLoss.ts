@@ -1,13 +1,13 @@
 // The class-index cross-entropy, written once: every op and plan that scores rows of class scores against
 // integer targets (cross_entropy, nll_loss, focal_loss, the token losses, linear_cross_entropy, the row-chunked
-// plan and the training objective) builds on these two functions.
+// plan and the training objective) builds on these functions.
 //
 // Per row m with target y (rows whose target is ignore_index count 0 and get no gradient):
 //   loss_m = w_y·(1−ε)·(1−p_y)^γ·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c)
 //   weight_m = w_y (1 without class weights), the term of 'mean''s denominator.
 import type { Value } from '../graph/graph';
-import { add, equal, exp, mul, neg, not, pow, sub, where } from '../graph/math';
-import { gather, logSoftmax, scatterAdd, sum } from '../graph/nn';
+import { add, equal, exp, log, mul, neg, not, pow, sub, where } from '../graph/math';
+import { gather, logSoftmax, maxDetached, scatterAdd, softmax, sum } from '../graph/nn';
 import { cast, reshape } from '../graph/shape';
 
 export interface ClassIndexOptions {
@@ -79,6 +79,36 @@ function fusedNll(logits: Value, logProbs: Value, lpY: Value, column: Value): Va
     const scale = reshape(g, [M, 1]);
     return [scatterAdd(mul(exp(logProbs), scale), column, neg(scale), 1)];
   });
+}
+
+export interface SoftmaxRows {
+  /** [M, C] softmax of the logits. */
+  probs: Value;
+  /** [M] −log p_y. */
+  nll: Value;
+  /** [M] p_y, read before anything is subtracted at the target. */
+  pTarget: Value;
+  /** [M] Σ_c x_c: NaN or ±Inf exactly when the row holds a NaN or an infinity (or overflows, beyond 1e33). */
+  rowSum: Value;
+  /** Every value computed from the logits other than `probs`; a node that needs all reads of x done waits on it. */
+  readsDone: Value;
+}
+
+/**
+ * The same −log p_y from one softmax, for plans at the memory floor: log Σ exp(x − max) = −log max p (the
+ * largest probability is exp(0)/Σ), so −log p_y = max − log(max p) − x_y. No log-softmax is materialised,
+ * one exp per logit; max p ≥ 1/C never underflows, so rows whose p_y underflows keep their exact loss.
+ * Targets must be safe (in [0, C)).
+ */
+export function softmaxRows(logits: Value, target: Value): SoftmaxRows {
+  const [M] = logits.shape;
+  const column = reshape(target, [M, 1]);
+  const max = maxDetached(logits, 1, true);
+  const xY = gather(logits, column, 1);
+  const rowSum = sum(logits, [1], true);
+  const probs = softmax(logits, 1);
+  const nll = reshape(sub(sub(max, log(maxDetached(probs, 1, true))), xY), [M]);
+  return { probs, nll, pTarget: reshape(gather(probs, column, 1), [M]), rowSum: reshape(rowSum, [M]), readsDone: add(add(max, xY), rowSum) };
 }
 
 /** Σ of the row weights ('mean''s denominator): the counted rows, weighted; M when every row counts with weight 1. */

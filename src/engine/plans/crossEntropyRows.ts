@@ -1,14 +1,16 @@
 // cross_entropy on LLM-sized logits [N, C] with class-index targets, run in row chunks that stay in cache:
 // each chunk's graph reads its logits once from memory and writes its gradient rows straight into the
-// result buffer (ORT fills preallocated output views in place), so no [N, C] intermediate is allocated.
+// result buffer (ORT fills preallocated output views in place) — the logits' own buffer when the caller
+// gave it up — so no [N, C] intermediate is allocated.
 // Gradient of row n: scale_n·(softmax(x_n) − onehot(y_n)), scale_n = w[y_n]·valid_n (/ Σ w[y]·valid for mean).
 import * as ort from 'onnxruntime-node';
 import type { OpResult } from '../../protocol/engine';
 import type { Tensor } from '../../protocol/tensor';
 import { Graph } from '../graph/graph';
-import { div, mul } from '../graph/math';
+import { div, equal, mul, sub, where } from '../graph/math';
 import { sum } from '../graph/nn';
-import { classIndexRows, rowWeights } from '../ops/classIndexLoss';
+import { reshape } from '../graph/shape';
+import { rowWeights, softmaxRows } from '../ops/classIndexLoss';
 import { reduction } from '../ops/common';
 import { numberOption, type Options } from '../ops/op';
 import { sessionFor } from '../runtime/sessions';
@@ -50,9 +52,10 @@ async function rowScales(target: Tensor, weight: Tensor | undefined, ignoreIndex
 }
 
 /**
- * The chunk graph: loss rows scale·(−log p_y) (targets already safe, scale 0 on ignored rows), their gradient
- * rows, and each row's Σx, which is NaN or ±Inf exactly when the row holds a NaN or an infinity (or its sum
- * overflows float32, which needs logits beyond 1e33).
+ * The chunk graph, one softmax per row (see softmaxRows): loss rows scale·(−log p_y), each row's Σx (the
+ * non-finite flag), the gradient's dense part p·scale and its target entries (p_y − 1)·scale, which the caller
+ * places by index. The dense part may be written over the logits themselves: its node waits on every other
+ * read of x (scale passes through a Where on them, unchanged), so nothing reads x after it starts writing.
  */
 function chunkSession(rows: number, C: number, wantGrad: boolean) {
   return sessionFor(JSON.stringify(['cross_entropy.rows', rows, C, wantGrad]), () => {
@@ -60,15 +63,24 @@ function chunkSession(rows: number, C: number, wantGrad: boolean) {
     const x = g.input('x', 'float32', [rows, C]);
     const y = g.input('y', 'int64', [rows]);
     const scale = g.input('scale', 'float32', [rows]);
-    const { nll } = classIndexRows({ logits: x }, y);
+    const { probs, nll, pTarget, rowSum, readsDone } = softmaxRows(x, y);
     g.output('loss', mul(nll, scale));
-    g.output('rowSum', sum(x, [1]));
-    if (wantGrad) g.output('grad', g.gradients(nll, [x], scale)[0]);
+    g.output('rowSum', rowSum);
+    if (wantGrad) {
+      const afterReads = where(equal(readsDone, readsDone), reshape(scale, [rows, 1]), reshape(scale, [rows, 1]));
+      g.output('grad', mul(probs, afterReads));
+      g.output('gradAtTarget', mul(sub(pTarget, 1), scale));
+    }
     return g.toGraphDef('cross_entropy.rows');
   });
 }
 
-export async function crossEntropyByRows(tensors: Record<string, Tensor>, options: Options, wantGrad: boolean): Promise<OpResult> {
+/**
+ * cross_entropy of [N, C] logits by row chunks. With `reuseInput` (the caller owns the logits buffer and gives
+ * it up, as the engine worker does with a transferred request) the gradient is written over the logits: no
+ * second [N, C] buffer, no fresh pages to fault in.
+ */
+export async function crossEntropyByRows(tensors: Record<string, Tensor>, options: Options, wantGrad: boolean, reuseInput = false): Promise<OpResult> {
   const { input, target, weight } = tensors;
   const [N, C] = input.shape;
   const how = reduction(options);
@@ -76,7 +88,8 @@ export async function crossEntropyByRows(tensors: Record<string, Tensor>, option
   const x = input.data as Float32Array;
   const loss = new Float32Array(N);
   const rowSum = new Float32Array(N);
-  const grad = wantGrad ? new Float32Array(N * C) : undefined;
+  const grad = wantGrad ? (reuseInput ? x : new Float32Array(N * C)) : undefined;
+  const atTarget = new Float32Array(N);
   const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / C));
   for (let start = 0; start < N; start += chunk) {
     const rows = Math.min(chunk, N - start);
@@ -90,9 +103,13 @@ export async function crossEntropyByRows(tensors: Record<string, Tensor>, option
       loss: new ort.Tensor('float32', loss.subarray(start, start + rows), [rows]),
       rowSum: new ort.Tensor('float32', rowSum.subarray(start, start + rows), [rows]),
     };
-    if (grad) fetches.grad = new ort.Tensor('float32', grad.subarray(start * C, (start + rows) * C), [rows, C]);
+    if (grad) {
+      fetches.grad = new ort.Tensor('float32', grad.subarray(start * C, (start + rows) * C), [rows, C]);
+      fetches.gradAtTarget = new ort.Tensor('float32', atTarget.subarray(start, start + rows), [rows]);
+    }
     await session.run(feeds, fetches);
   }
+  if (grad) for (let n = 0; n < N; n++) grad[n * C + Number(safeTarget[n])] = atTarget[n];
   const output = how === 'none' ? { dtype: 'float32' as const, shape: [N], data: loss } : await total(loss);
   const nonFinite = rowSum.every(Number.isFinite) ? [] : ['input'];
   const others = weight ? nonFiniteNames({ weight }) : [];
