@@ -68,14 +68,15 @@ for (const font of readdirSync('node_modules/katex/dist/fonts').filter((f) => f.
   copyFileSync(`node_modules/katex/dist/fonts/${font}`, `dist/katex/fonts/${font}`);
 }
 
-// The training-curve view's plotly.js: core (scatter) + scattergl for long curves, built from plotly.js's sources.
-// scattergl's strict variant draws with precompiled regl shaders: nothing is compiled at run time, so the
+// The training-curve view's plotly.js: core (scatter) + scattergl for long curves + parcoords for the runs'
+// hyperparameters, built from plotly.js's sources.
+// scattergl's and parcoords' strict variants draw with precompiled regl shaders: nothing is compiled at run time, so the
 // webview's CSP needs no 'unsafe-eval'. No map traces: plotly's dist bundles inject maplibre's CSS as an inline
 // <style> when they register those, which the CSP refuses.
 const plotlyGl = {
   stdin: {
     contents: `const Plotly = require('plotly.js/lib/core');
-Plotly.register([require('plotly.js/src/traces/scattergl/strict')]);
+Plotly.register([require('plotly.js/src/traces/scattergl/strict'), require('plotly.js/src/traces/parcoords/strict')]);
 module.exports = Plotly;`,
     resolveDir: '.',
     sourcefile: 'plotly-gl.js',

@@ -39,7 +39,7 @@ function bandTraces(group: RunGroup, tag: string, band: Band, kind: BandKind, co
   const common = { type, mode: 'lines', x, legendgroup: name, showlegend: false, hoverinfo: 'skip' };
   return [
     { ...common, y: lower, line: { width: 0, color }, name: `${name} ${label} lower` },
-    { ...common, y: upper, line: { width: 0, color }, fill: 'tonexty', fillcolor: translucent(color, 0.2), name: `${name} ${label}` },
+    { ...common, y: upper, line: { width: 0, color }, fill: 'tonexty', fillcolor: translucent(color, 0.25), name: `${name} ${label}` },
     {
       type,
       mode: x.length > 1 ? 'lines' : 'markers',

@@ -1,5 +1,7 @@
 // A parallel-coordinates chart of the runs table: one axis per hyperparameter column (text values placed at
-// evenly spaced ticks), then the chosen metric, with each run's line coloured by that metric. Pure.
+// evenly spaced ticks), then the chosen metric, with each run's line coloured by that metric (Viridis: dark is
+// low, yellow high; the metric's own axis is the scale: plotly's colour bar sets a style attribute, which the
+// webview's CSP refuses). Pure.
 import type { ChartTheme } from './theme';
 import type { Column, RunsTable } from './runsTable';
 
@@ -31,7 +33,7 @@ export function parallelCoordinates(table: RunsTable, colorBy: string, theme: Ch
   const dimensions = [...hparams, metric].map((c) => dimension(table, c)).filter((d): d is Record<string, unknown> => d !== undefined);
   const color = table.rows.map((r) => (typeof r.cells[metric.key] === 'number' ? (r.cells[metric.key] as number) : NaN));
   return {
-    data: [{ type: 'parcoords', dimensions, line: { color, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: metric.label, side: 'right' } } }, labelfont: { color: theme.foreground }, tickfont: { color: theme.foreground }, rangefont: { color: theme.foreground } }],
+    data: [{ type: 'parcoords', dimensions, line: { color, colorscale: 'Viridis', showscale: false }, labelfont: { color: theme.foreground }, tickfont: { color: theme.foreground }, rangefont: { color: theme.foreground } }],
     layout: { paper_bgcolor: theme.background, plot_bgcolor: theme.background, font: { color: theme.foreground, family: theme.font, size: 11 }, margin: { l: 60, r: 80, t: 50, b: 25 }, height: 340 },
   };
 }

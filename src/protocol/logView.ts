@@ -1,5 +1,6 @@
 // Messages between the training-log view (webview) and the extension host. Types only.
-import type { Series } from '../logs/model';
+import type { CurveSelection } from '../charts/curveView';
+import type { HParams, Series } from '../logs/model';
 
 /** host → view: points appended to a run since the last update (the first update carries everything). */
 export interface RunPointsMessage {
@@ -7,6 +8,8 @@ export interface RunPointsMessage {
   run: string;
   points: Record<string, Series>;
   skipped: Record<string, number>;
+  /** The run's hyperparameters as read so far (absent: none found). */
+  hparams?: HParams;
 }
 
 /** host → view: a log could not be read; show it inline. */
@@ -20,12 +23,25 @@ export interface ReadyMessage {
   type: 'ready';
 }
 
-/** view → host: write a standalone HTML report with the view's current settings. */
-export interface ExportHtmlMessage {
-  type: 'exportHtml';
+/** The view's chart settings that an export reproduces. */
+export interface ExportSettings {
   smoothing: number;
   logY: boolean;
   x: 'step' | 'wall_time';
+  /** Colours the user set, by run (or group) name. */
+  colors: Record<string, string>;
+  selection: CurveSelection;
+}
+
+/** view → host: write a standalone HTML report of what the view shows (same runs, bands and colours). */
+export interface ExportHtmlMessage extends ExportSettings {
+  type: 'exportHtml';
+}
+
+/** view → host: write all scalars of the visible runs and tags as one long CSV (run, tag, step, wall_time, value) or JSON. */
+export interface ExportScalarsMessage extends ExportSettings {
+  type: 'exportScalars';
+  format: 'csv' | 'json';
 }
 
 /** view → host: save a chart image (PNG data URL from Plotly.toImage). */
@@ -36,7 +52,21 @@ export interface SavePngMessage {
 }
 
 export type ToLogView = RunPointsMessage | LogErrorMessage;
-export type FromLogView = ReadyMessage | ExportHtmlMessage | SavePngMessage;
+export type FromLogView = ReadyMessage | ExportHtmlMessage | ExportScalarsMessage | SavePngMessage;
+
+const isStringRecord = (v: unknown): v is Record<string, string> => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+function isSelection(v: unknown): v is CurveSelection {
+  if (!v || typeof v !== 'object') return false;
+  const s = v as Record<string, unknown>;
+  const g = s.groupBy as Record<string, unknown> | undefined;
+  const groupOk = !!g && (g.kind === 'none' || (g.kind === 'regex' && typeof g.pattern === 'string') || (g.kind === 'folder' && Number.isInteger(g.level)));
+  return typeof s.runFilter === 'string' && typeof s.tagFilter === 'string' && Array.isArray(s.hidden) && s.hidden.every((h) => typeof h === 'string') && groupOk && (s.band === 'std' || s.band === 'minmax');
+}
+
+function isExportSettings(msg: Record<string, unknown>): boolean {
+  return typeof msg.smoothing === 'number' && typeof msg.logY === 'boolean' && (msg.x === 'step' || msg.x === 'wall_time') && isStringRecord(msg.colors) && isSelection(msg.selection);
+}
 
 /** Validates a message from the view before the host acts on it. */
 export function isFromLogView(m: unknown): m is FromLogView {
@@ -46,7 +76,9 @@ export function isFromLogView(m: unknown): m is FromLogView {
     case 'ready':
       return true;
     case 'exportHtml':
-      return typeof msg.smoothing === 'number' && typeof msg.logY === 'boolean' && (msg.x === 'step' || msg.x === 'wall_time');
+      return isExportSettings(msg);
+    case 'exportScalars':
+      return isExportSettings(msg) && (msg.format === 'csv' || msg.format === 'json');
     case 'savePng':
       return typeof msg.metric === 'string' && typeof msg.dataUrl === 'string' && msg.dataUrl.startsWith('data:image/png;base64,');
     default:

@@ -5,11 +5,29 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { htmlReport } from '../../charts/report';
+import { isGrouped, selectRuns, viewFigures } from '../../charts/curveView';
 import { LIGHT_THEME } from '../../charts/theme';
-import { trainingFigures } from '../../charts/trainingCurves';
+import { DEFAULT_CURVE_OPTIONS } from '../../charts/trainingCurves';
+import { scalarsCsv, scalarsJson } from '../../logs/export';
 import { appendSeries, emptySeries, seriesOf, type Run, type Series } from '../../logs/model';
-import { isFromLogView, type ToLogView } from '../../protocol/logView';
+import { isFromLogView, type ExportSettings, type ToLogView } from '../../protocol/logView';
 import { l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
+
+const CSS = `#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; }
+.chart { display: flex; flex-direction: column; } .chart > vscode-button { align-self: flex-end; }
+#selection { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 6px 0; }
+#selection input[type=text], #runs-table select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-widget-border, transparent)); padding: 2px 4px; font: inherit; }
+#selection input[type=text] { width: 16em; } #selection input.invalid { outline: 1px solid var(--vscode-inputValidation-errorBorder, red); }
+details { width: 100%; } summary { cursor: pointer; margin: 4px 0; }
+.run-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 2px 12px; max-height: 14em; overflow: auto; }
+.run-row { display: flex; align-items: center; gap: 6px; } .run-row input[type=color] { width: 22px; height: 18px; padding: 0; border: none; background: none; }
+.run-row .count { opacity: 0.7; margin-left: auto; } .run-row.filtered { opacity: 0.45; }
+table.runs { border-collapse: collapse; margin: 6px 0; font-variant-numeric: tabular-nums; }
+table.runs th, table.runs td { border-bottom: 1px solid var(--vscode-widget-border, #8884); padding: 2px 8px; text-align: right; white-space: nowrap; }
+table.runs th:first-child, table.runs td:first-child { text-align: left; }
+table.runs th button { all: unset; cursor: pointer; font-weight: 600; } table.runs th[aria-sort] button::after { content: attr(data-arrow); margin-left: 3px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+`;
 
 export class CurvePanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
@@ -27,8 +45,8 @@ export class CurvePanel implements vscode.Disposable {
       script: 'logView.js',
       // scattergl for long curves (the other pages keep the smaller basic bundle).
       plotly: 'plotly-gl.min.js',
-      body: `<div id="controls"${l10nAttribute()}></div><p id="status" role="status"></p><div id="charts"></div>`,
-      css: '#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; } .chart { display: flex; flex-direction: column; } .chart > vscode-button { align-self: flex-end; }',
+      body: `<div id="controls"${l10nAttribute()}></div><div id="selection"></div><p id="status" role="status"></p><div id="charts"></div><div id="runs-table"></div>`,
+      css: CSS,
     });
     this.panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
   }
@@ -47,8 +65,9 @@ export class CurvePanel implements vscode.Disposable {
       }
     }
     shown.skipped = run.skipped;
+    shown.hparams = run.hparams;
     this.runs.set(run.name, shown);
-    this.post({ type: 'points', run: run.name, points, skipped: run.skipped });
+    this.post({ type: 'points', run: run.name, points, skipped: run.skipped, hparams: run.hparams });
   }
 
   showError(message: string): void {
@@ -72,13 +91,24 @@ export class CurvePanel implements vscode.Disposable {
       const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, 'training-report.html')), filters: { HTML: ['html'] } });
       if (!uri) return;
       const plotly = readFileSync(vscode.Uri.joinPath(this.extensionUri, 'dist', 'plotly.min.js').fsPath, 'utf8');
-      const figures = trainingFigures([...this.runs.values()], LIGHT_THEME, { smoothing: message.smoothing, logY: message.logY, x: message.x });
-      await fs.writeFile(uri.fsPath, htmlReport(this.panel.title, figures, plotly));
+      const selected = selectRuns([...this.runs.values()], message.selection);
+      const figures = viewFigures(selected, isGrouped(message.selection), message.selection.band, LIGHT_THEME, this.curveOptions(message));
+      await fs.writeFile(uri.fsPath, htmlReport(this.panel.title, figures, plotly, selected.errors));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}', uri.fsPath));
+    } else if (message.type === 'exportScalars') {
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, `scalars.${message.format}`)), filters: message.format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] } });
+      if (!uri) return;
+      const { runs } = selectRuns([...this.runs.values()], message.selection);
+      await fs.writeFile(uri.fsPath, message.format === 'csv' ? scalarsCsv(runs) : JSON.stringify(scalarsJson(runs)) + '\n');
       void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}', uri.fsPath));
     } else {
       const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, `${message.metric.replace(/[^\w.-]+/g, '_')}.png`)), filters: { PNG: ['png'] } });
       if (uri) await vscode.workspace.fs.writeFile(uri, Buffer.from(message.dataUrl.split(',')[1], 'base64'));
     }
+  }
+
+  private curveOptions(m: ExportSettings) {
+    return { ...DEFAULT_CURVE_OPTIONS, smoothing: m.smoothing, logY: m.logY, x: m.x, colors: m.colors };
   }
 
   dispose(): void {

@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectFormat, findLogFiles, LogFile, LogFileError, mergeInto } from '../../logs/files';
+import { addHparams, foldHparamsSessions } from '../../logs/hparams';
+import { sideHparams } from '../../logs/hparamsFiles';
 import { emptyRun, type Run } from '../../logs/model';
 import { CurvePanel } from '../curves/curvePanel';
 
@@ -87,9 +89,12 @@ export class LogView implements vscode.Disposable {
         }
         const merged = runs.get(run.name) ?? emptyRun(run.name, run.format);
         mergeInto(merged, run);
+        // hparams.yaml, training_args.json, config.json beside the log.
+        const side = await sideHparams(file, run.format, (f, reason) => unreadable.push(vscode.l10n.t('Skipped {0}: {1}', path.basename(f), reason)));
+        if (side) addHparams(merged, side);
         runs.set(run.name, merged);
       }
-      for (const run of runs.values()) this.curves.update(run);
+      for (const run of foldHparamsSessions([...runs.values()])) this.curves.update(run);
       if (unreadable.length) this.curves.showError(unreadable.join(' · '));
     } catch (error) {
       this.curves.showError(vscode.l10n.t('Could not read {0}: {1}', this.root, error instanceof Error ? error.message : String(error)));

@@ -1,0 +1,132 @@
+// The log view's selection controls (browser): run and tag filters, grouping into bands (with Ungroup), and
+// the run list with a checkbox, colour and point count per run (or per group when grouped).
+import type { CurveSelection } from '../../charts/curveView';
+import type { RunGroup } from '../../logs/groups';
+import { runColor } from '../../charts/runColors';
+import type { Run } from '../../logs/model';
+import { t } from '../l10n';
+import { button, dropdown, labelled } from '../ui/components';
+
+export interface SelectionHost {
+  selection: CurveSelection;
+  colors: Record<string, string>;
+  /** The selection or a colour changed: remember it and redraw. */
+  changed(): void;
+}
+
+function textInput(label: string, value: string, placeholder: string, onInput: (v: string) => void): { wrap: HTMLElement; input: HTMLInputElement } {
+  const input = document.createElement('input');
+  input.type = 'text';
+  input.value = value;
+  input.placeholder = placeholder;
+  input.setAttribute('aria-label', label);
+  input.spellcheck = false;
+  input.addEventListener('input', () => onInput(input.value));
+  return { wrap: labelled(`${label} `, input), input };
+}
+
+/** Group-by text: "level:1" groups by folder level 1, anything else is a regex, empty is ungrouped. */
+function groupText(s: CurveSelection): string {
+  return s.groupBy.kind === 'none' ? '' : s.groupBy.kind === 'folder' ? `level:${s.groupBy.level}` : s.groupBy.pattern;
+}
+
+function parseGroupText(text: string): CurveSelection['groupBy'] {
+  const v = text.trim();
+  if (!v) return { kind: 'none' };
+  const level = /^level:\s*(\d+)$/i.exec(v);
+  return level ? { kind: 'folder', level: Number(level[1]) } : { kind: 'regex', pattern: v };
+}
+
+export class SelectionControls {
+  readonly element = document.createElement('div');
+  private readonly list = document.createElement('div');
+  private readonly summary = document.createElement('summary');
+  readonly inputs: Record<'runs' | 'tags' | 'group', HTMLInputElement>;
+
+  constructor(private readonly host: SelectionHost) {
+    const s = host.selection;
+    const runs = textInput(t('Runs'), s.runFilter, t('regex: a|b, !exclude'), (v) => this.set({ runFilter: v }));
+    const tags = textInput(t('Tags'), s.tagFilter, t('regex: loss|acc, !eval'), (v) => this.set({ tagFilter: v }));
+    const group = textInput(t('Group by'), groupText(s), t('regex or level:N'), (v) => this.set({ groupBy: parseGroupText(v) }));
+    this.inputs = { runs: runs.input, tags: tags.input, group: group.input };
+    const band = dropdown(t('Band'), [{ value: 'std', label: t('mean ± std') }, { value: 'minmax', label: t('min–max') }], s.band, (v) => this.set({ band: v }));
+    const ungroup = button(t('Ungroup'), () => {
+      group.input.value = '';
+      this.set({ groupBy: { kind: 'none' } });
+    });
+    ungroup.id = 'ungroup';
+    this.list.className = 'run-list';
+    const details = document.createElement('details');
+    details.className = 'runs';
+    details.open = true;
+    details.append(this.summary, this.list);
+    this.element.id = 'selection-controls';
+    this.element.style.display = 'contents';
+    this.element.append(runs.wrap, tags.wrap, group.wrap, band, ungroup, details);
+  }
+
+  private set(change: Partial<CurveSelection>): void {
+    Object.assign(this.host.selection, change);
+    this.host.changed();
+  }
+
+  /** Marks the inputs whose regex is invalid (the status line says why). */
+  showErrors(errors: string[]): void {
+    this.inputs.runs.classList.toggle('invalid', errors.some((e) => e.startsWith('Invalid run filter')));
+    this.inputs.tags.classList.toggle('invalid', errors.some((e) => e.startsWith('Invalid tag filter')));
+    this.inputs.group.classList.toggle('invalid', errors.some((e) => e.startsWith('Invalid group regex')));
+  }
+
+  /** Rebuilds the run list: every run (unticked ones too), or the groups of the shown runs when grouped. */
+  render(all: readonly Run[], passing: ReadonlySet<string>, groups: readonly RunGroup[] | undefined): void {
+    const points = (r: Run) => Object.values(r.scalars).reduce((n, s) => n + s.values.length, 0);
+    const hidden = new Set(this.host.selection.hidden);
+    this.list.replaceChildren();
+    if (groups) {
+      this.summary.textContent = t('{0} group(s) of {1} run(s)', groups.length, groups.reduce((n, g) => n + g.runs.length, 0));
+      for (const g of groups) this.list.append(this.row(g.name, t('{0} run(s)', g.runs.length), undefined));
+      return;
+    }
+    this.summary.textContent = t('{0} of {1} run(s) shown', all.filter((r) => passing.has(r.name)).length, all.length);
+    for (const run of all) {
+      const row = this.row(run.name, t('{0} points', points(run)), !hidden.has(run.name));
+      if (!passing.has(run.name) && !hidden.has(run.name)) row.classList.add('filtered');
+      this.list.append(row);
+    }
+  }
+
+  private row(name: string, count: string, checked: boolean | undefined): HTMLElement {
+    const row = document.createElement('div');
+    row.className = 'run-row';
+    row.dataset.run = name;
+    if (checked !== undefined) {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = checked;
+      box.setAttribute('aria-label', t('Show {0}', name));
+      box.addEventListener('change', () => {
+        const hidden = new Set(this.host.selection.hidden);
+        if (box.checked) hidden.delete(name);
+        else hidden.add(name);
+        this.set({ hidden: [...hidden] });
+      });
+      row.append(box);
+    }
+    const color = document.createElement('input');
+    color.type = 'color';
+    color.value = runColor(name, this.host.colors);
+    color.setAttribute('aria-label', t('Colour of {0}', name));
+    color.addEventListener('change', () => {
+      this.host.colors[name] = color.value;
+      this.host.changed();
+    });
+    const label = document.createElement('span');
+    label.className = 'name';
+    label.textContent = name;
+    const n = document.createElement('span');
+    n.className = 'count';
+    n.textContent = count;
+    row.append(color, label, n);
+    return row;
+  }
+}
