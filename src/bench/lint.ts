@@ -6,9 +6,8 @@ import * as path from 'node:path';
 import { IncrementalLinter } from '../lint/incremental';
 import { lintPython } from '../lint/lint';
 import { loadPython, parsePython } from '../lint/parser';
-import { time } from './timing';
+import { time, type Report } from './timing';
 
-type Report = (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void;
 
 function corpusText(minLines: number): string {
   const dir = path.join(__dirname, '../test/lint/corpus');

@@ -2,9 +2,8 @@
 // the same lines (the floor any JSONL reader pays).
 import { emptyRun } from '../logs/model';
 import { readJsonLines } from '../logs/text';
-import { time } from './timing';
+import { time, type Report } from './timing';
 
-type Report = (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void;
 
 function syntheticLog(lines: number): string {
   const out: string[] = [];

@@ -5,7 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
 import { benchLint } from './lint';
+import { benchLogFolder } from './logFolder';
 import { benchLogParse } from './logParse';
+import { measureRss } from './rss';
 import { benchTraining } from './training';
 import { benchTensors } from './tensors';
 import { median, time } from './timing';
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     await roundTrip(engine);
     await crossEntropyShape(engine, 512, 32000, 7);
     await crossEntropyShape(engine, 4096, 50257, 3);
-    await benchLogParse(report);
+    await benchLogs();
     await benchTraining(report);
     await benchTensors(report);
     await benchLint(report);
@@ -103,9 +105,16 @@ async function main(): Promise<void> {
   }
 }
 
-// `npm run bench -- --only tensors` (or `lint`, `cross_entropy` for [4096, 50257]) runs one group.
+async function benchLogs(): Promise<void> {
+  await benchLogParse(report);
+  await benchLogFolder(report);
+}
+
+// `npm run bench -- --only tensors` (or `lint`, `logs`, `cross_entropy` for [4096, 50257]) runs one group.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only === 'cross_entropy') void withEngine((engine) => crossEntropyShape(engine, 4096, 50257, 3));
+if (process.argv.includes('--rss')) void measureRss(process.argv[process.argv.indexOf('--rss') + 1], process.argv[process.argv.indexOf('--rss') + 2]);
+else if (only === 'cross_entropy') void withEngine((engine) => crossEntropyShape(engine, 4096, 50257, 3));
 else if (only === 'tensors') void benchTensors(report);
 else if (only === 'lint') void benchLint(report);
+else if (only === 'logs') void benchLogs();
 else void main();

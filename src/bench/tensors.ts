@@ -9,9 +9,8 @@ import { sessionFor } from '../engine/runtime/sessions';
 import { rng } from '../engine/training/data';
 import { stepGraph, type StepSpec } from '../engine/training/step';
 import { F as Fn, nn, optim, SyncEngine, torch, useEngine, type Tensor } from '../tensor';
-import { median } from './timing';
+import { median, type Report } from './timing';
 
-type Report = (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void;
 
 const F = Fn as unknown as { cross_entropy(x: Tensor, y: Tensor): Tensor };
 

@@ -1,4 +1,6 @@
 // Median timing of a prepared action: `prepare` runs untimed before each timed call.
+export type Report = (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void;
+
 export function median(sorted: number[]): number {
   const s = [...sorted].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];

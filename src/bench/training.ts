@@ -4,8 +4,8 @@ import * as ort from 'onnxruntime-node';
 import { rng } from '../engine/training/data';
 import { stepGraph, type StepSpec } from '../engine/training/step';
 import { sessionFor } from '../engine/runtime/sessions';
+import type { Report } from './timing';
 
-type Report = (name: string, engineMs: number, baseline: string, baselineMs: number | undefined) => void;
 
 const D = 64;
 const V = 1000;

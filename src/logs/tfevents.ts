@@ -8,6 +8,7 @@ import { maskedCrc32c } from './crc32c';
 import { addHparams, hparamsPluginContent, sessionStartHparams } from './hparams';
 import { addPoint, skip, type Run } from './model';
 import { ProtoReader, text, view, type FieldValue } from './protoReader';
+import { cachedString, skipField, varint, type Cursor } from './wireScan';
 
 export interface EventFileProgress {
   /** Byte offset just past the last complete record: where an incremental read continues. */
@@ -26,7 +27,7 @@ export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventF
   let pos = start;
   let records = 0;
   while (pos + 12 <= bytes.length) {
-    const length = Number(dv.getBigUint64(pos, true));
+    const length = dv.getUint32(pos, true) + dv.getUint32(pos + 4, true) * 2 ** 32;
     if (dv.getUint32(pos + 8, true) !== maskedCrc32c(bytes, pos, pos + 8)) {
       // A corrupt length loses the framing: look for the next offset where a whole record checks out (both
       // CRCs), as TensorBoard's reader recovers, and count the bytes passed over.
@@ -43,7 +44,7 @@ export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventF
       skip(run, 'record data CRC mismatch');
     } else {
       try {
-        decodeEvent(bytes, dataStart, dataEnd, run);
+        decodeEvent(bytes, dv, dataStart, dataEnd, run);
       } catch (error) {
         skip(run, `undecodable record (${error instanceof Error ? error.message : error})`);
       }
@@ -64,20 +65,64 @@ function nextValidRecord(bytes: Uint8Array, dv: DataView, from: number): number 
   return undefined;
 }
 
-function decodeEvent(bytes: Uint8Array, start: number, end: number, run: Run): void {
+/** Event: wall_time (1, double), step (2, int64), summary (5); other fields (file_version, graph, …) skipped. */
+function decodeEvent(bytes: Uint8Array, dv: DataView, start: number, end: number, run: Run): void {
+  const c: Cursor = { bytes, pos: start, end };
   let wallTime: number | null = null;
   let step = 0;
-  let summary: FieldValue | undefined;
-  new ProtoReader(bytes, start, end).forEach((field, v) => {
-    if (field === 1 && v.wire === 1) wallTime = view(bytes).getFloat64(v.offset, true);
-    else if (field === 2 && v.wire === 0) step = Number(BigInt.asIntN(64, v.value));
-    else if (field === 5 && v.wire === 2) summary = v;
-  });
-  const s = summary as FieldValue | undefined;
-  if (!s || s.wire !== 2) return;
-  new ProtoReader(bytes, s.start, s.end).forEach((field, v) => {
-    if (field === 1 && v.wire === 2) decodeValue(bytes, v.start, v.end, step, wallTime, run);
-  });
+  let summaryStart = -1;
+  let summaryEnd = -1;
+  while (c.pos < end) {
+    const key = varint(c);
+    const field = key >>> 3;
+    const wire = key & 7;
+    if (field === 1 && wire === 1 && c.pos + 8 <= end) {
+      wallTime = dv.getFloat64(c.pos, true);
+      c.pos += 8;
+    } else if (field === 2 && wire === 0) step = varint(c, true);
+    else if (field === 5 && wire === 2) {
+      const length = varint(c);
+      summaryStart = c.pos;
+      summaryEnd = c.pos += length;
+      if (summaryEnd > end) throw new Error('truncated field');
+    } else skipField(c, wire);
+  }
+  if (summaryStart < 0) return;
+  // Summary: repeated Value (1). A value of only a tag and a simple_value (PyTorch, tensorboardX, TF1) is read
+  // here; any other (tensors, plugin metadata, images) by the general decoder.
+  const s: Cursor = { bytes, pos: summaryStart, end: summaryEnd };
+  while (s.pos < summaryEnd) {
+    const key = varint(s);
+    if (key !== ((1 << 3) | 2)) {
+      skipField(s, key & 7);
+      continue;
+    }
+    const valueEnd = varint(s) + s.pos;
+    if (valueEnd > summaryEnd) throw new Error('truncated field');
+    if (!simpleValue(s, dv, valueEnd, step, wallTime, run)) decodeValue(bytes, s.pos, valueEnd, step, wallTime, run);
+    s.pos = valueEnd;
+  }
+}
+
+/** Adds a Value{tag (1), simple_value (2)} as a point and returns true; false (nothing added) for any other. */
+function simpleValue(outer: Cursor, dv: DataView, end: number, step: number, wallTime: number | null, run: Run): boolean {
+  const c: Cursor = { bytes: outer.bytes, pos: outer.pos, end };
+  let tag: string | undefined;
+  let value: number | undefined;
+  while (c.pos < end) {
+    const key = varint(c);
+    if (key === ((1 << 3) | 2)) {
+      const length = varint(c);
+      if (c.pos + length > end) return false;
+      tag = cachedString(c.bytes, c.pos, (c.pos += length));
+    } else if (key === ((2 << 3) | 5) && c.pos + 4 <= end) {
+      value = dv.getFloat32(c.pos, true);
+      c.pos += 4;
+    } else return false;
+  }
+  if (tag === undefined || value === undefined) return false;
+  addPoint(run, tag, step, wallTime, value);
+  return true;
 }
 
 /** Summary.Value: tag (1), simple_value (2), histo (5), image (4), tensor (8), metadata (9). */

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileVersionEvent, scalarEvent, tfrecords } from '../support/eventWriter';
+import { fileVersionEvent, scalarEvent, tfrecords } from '../../src/logs/eventWriter';
 import type { FuzzContext } from './evalCases';
 import { leak, type Outcome } from './outcome';
 import type { Random } from './random';

@@ -10,7 +10,7 @@ import { emptyRun, toPoints, type Run } from '../../src/logs/model';
 const points = (run: Run, tag: string) => toPoints(run.scalars[tag]);
 import { readCsv, readJsonLines, readTrainerState } from '../../src/logs/text';
 import { readEventRecords } from '../../src/logs/tfevents';
-import { fileVersionEvent, scalarEvent, tfrecords } from '../support/eventWriter';
+import { fileVersionEvent, scalarEvent, tfrecords } from '../../src/logs/eventWriter';
 
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/logs');
 

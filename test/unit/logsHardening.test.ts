@@ -9,7 +9,7 @@ import { LogFile, loadRuns, type LogFileError } from '../../src/logs/files';
 import { emptyRun, type Run } from '../../src/logs/model';
 import { readCsv, readTrainerState, sniffDelimiter } from '../../src/logs/text';
 import { readEventRecords } from '../../src/logs/tfevents';
-import { fileVersionEvent, scalarEvent, tfrecords } from '../support/eventWriter';
+import { fileVersionEvent, scalarEvent, tfrecords } from '../../src/logs/eventWriter';
 
 const csvRun = (text: string): Run => {
   const run = emptyRun('x', 'csv');

@@ -1,6 +1,6 @@
-// Test-only writer of TensorBoard event files (TFRecord + Event protobuf), for fixtures of our own.
-import { maskedCrc32c } from '../../src/logs/crc32c';
-import { ProtoWriter } from '../../src/engine/onnx/protobuf';
+// A writer of TensorBoard event files (TFRecord + Event protobuf): the fixtures of our tests and the bench's folders.
+import { maskedCrc32c } from './crc32c';
+import { ProtoWriter } from '../engine/onnx/protobuf';
 
 function double(value: number): Uint8Array {
   const b = new Uint8Array(8);
@@ -37,20 +37,23 @@ export function fileVersionEvent(): Uint8Array {
   return new ProtoWriter().string(3, 'brain.Event:2').finish();
 }
 
+/** Bytes of `data` as one TFRecord: length, its masked CRC-32C, the data, the data's masked CRC-32C. */
+export const recordSize = (data: Uint8Array) => data.length + 16;
+
+/** Writes `data` framed as one TFRecord into `out` at `at`; returns the offset after it. `corrupt` breaks its data CRC. */
+export function writeRecord(out: Uint8Array, at: number, data: Uint8Array, corrupt = false): number {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  dv.setBigUint64(at, BigInt(data.length), true);
+  dv.setUint32(at + 8, maskedCrc32c(out, at, at + 8), true);
+  out.set(data, at + 12);
+  dv.setUint32(at + 12 + data.length, (maskedCrc32c(data) + (corrupt ? 1 : 0)) >>> 0, true);
+  return at + recordSize(data);
+}
+
 /** TFRecord framing of `records`; `corrupt` lists record indices whose data CRC is broken. */
 export function tfrecords(records: Uint8Array[], corrupt: number[] = []): Uint8Array {
-  const parts: Uint8Array[] = [];
-  records.forEach((data, i) => {
-    const header = new Uint8Array(12);
-    const dv = new DataView(header.buffer);
-    dv.setBigUint64(0, BigInt(data.length), true);
-    dv.setUint32(8, maskedCrc32c(header, 0, 8), true);
-    const footer = new Uint8Array(4);
-    new DataView(footer.buffer).setUint32(0, (maskedCrc32c(data) + (corrupt.includes(i) ? 1 : 0)) >>> 0, true);
-    parts.push(header, data, footer);
-  });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  const out = new Uint8Array(records.reduce((n, r) => n + recordSize(r), 0));
+  let at = 0;
+  records.forEach((data, i) => (at = writeRecord(out, at, data, corrupt.includes(i))));
   return out;
 }
