@@ -3,11 +3,17 @@
 import { fromData, Tensor } from './tensor';
 import { uniformValues } from './ops/creation';
 import { asTensor } from './ops/scalar';
-import { stack } from './ops/shape';
+import { nonfiniteNormMessage } from '../engine/ops/clipping';
+import { splitOptions } from './ops/args';
+import { cat } from './ops/shape';
 import { noGrad } from './runtime';
 import { functional } from './functional';
 
-const F = functional() as unknown as { linear(x: Tensor, w: Tensor, b?: Tensor): Tensor; embedding(x: Tensor, w: Tensor, o?: object): Tensor };
+const F = functional() as unknown as {
+  linear(x: Tensor, w: Tensor, b?: Tensor): Tensor;
+  embedding(x: Tensor, w: Tensor, o?: object): Tensor;
+  clip_grad_norm_(grads: Tensor, o: object): Tensor;
+};
 
 /** A parameter: a leaf tensor that requires grad. */
 export function Parameter(data: Tensor, requiresGrad = true): Tensor {
@@ -137,17 +143,28 @@ export function constructible<T extends new (...args: never[]) => object>(cls: T
 }
 
 /**
- * Scales the gradients of `parameters` in place so that their total norm is at most `max_norm`; returns
- * the total norm (before clipping) as a tensor, like torch.nn.utils.clip_grad_norm_.
+ * torch.nn.utils.clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+ * scales the gradients of `parameters` in place so that their total norm is at most `max_norm`; returns the
+ * total norm (before clipping) as a tensor. The clipping is the engine's clip_grad_norm_ op (the one the
+ * gradient clipping scene runs) over every gradient flattened into one vector; `foreach` changes nothing here.
  */
-export function clipGradNorm(parameters: Tensor[] | Tensor, maxNorm: number, normType = 2): Tensor {
+export function clipGradNorm(parameters: Tensor[] | Tensor, ...rest: unknown[]): Tensor {
+  const [pos, given] = splitOptions(rest);
+  const [maxNorm = given.max_norm, normType = given.norm_type ?? 2, errorIfNonfinite = given.error_if_nonfinite ?? false] = pos;
+  if (typeof maxNorm !== 'number') throw new TypeError("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
   const params = (Array.isArray(parameters) ? parameters : [parameters]).filter((p) => p.grad);
   if (!params.length) return fromData('float32', [], Float32Array.of(0));
   return noGrad(() => {
-    const norms = params.map((p) => p.grad!.norm(normType));
-    const total = normType === Infinity ? stack(norms).amax() : stack(norms).norm(normType);
-    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp_max(1);
-    for (const p of params) p.grad!.assign(p.grad!.mul(coef).node);
+    const flat = cat(params.map((p) => p.grad!.reshape(-1)));
+    const clipped = F.clip_grad_norm_(flat, { max_norm: maxNorm, norm_type: normType, error_if_nonfinite: errorIfNonfinite });
+    const total = clipped.extras!.total_norm;
+    if (errorIfNonfinite === true && !Number.isFinite(total.item())) throw new Error(nonfiniteNormMessage(normType as number));
+    let offset = 0;
+    for (const p of params) {
+      const g = p.grad!;
+      g.assign(clipped.narrow(0, offset, g.numel()).reshape(g.shape).cast(g.dtype).node);
+      offset += g.numel();
+    }
     return total;
   });
 }

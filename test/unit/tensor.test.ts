@@ -89,6 +89,25 @@ describe('notebook tensors', () => {
     assert.ok(losses[29] < losses[0], `loss ${losses[0]} → ${losses[29]}`);
   });
 
+  it("nn.utils.clip_grad_norm_ takes PyTorch's arguments (norm_type, error_if_nonfinite, foreach) positionally or by name", () => {
+    const w = torch.tensor([3, -4.5], { requires_grad: true });
+    const b = torch.tensor([1.5], { requires_grad: true });
+    const grads = () => {
+      w.grad = null;
+      b.grad = null;
+      w.mul(torch.tensor([2, 2.5])).sum().add(b.mul(-2).sum()).backward(); // grads [2, 2.5] and [-2]
+    };
+    grads();
+    close([nn.utils.clip_grad_norm_([w, b], 3, 1).item()], [6.5]);
+    close(w.grad!.tolist(), [2 * 3 / (6.5 + 1e-6), 2.5 * 3 / (6.5 + 1e-6)]);
+    grads();
+    close([nn.utils.clip_grad_norm_([w, b], { max_norm: 10, norm_type: Infinity, foreach: true }).item()], [2.5]);
+    close(b.grad!.tolist(), [-2]);
+    w.grad = torch.tensor([Infinity, 1]);
+    assert.throws(() => nn.utils.clip_grad_norm_([w], 1, 2.0, true), /^Error: The total norm of order 2\.0 for gradients from `parameters` is non-finite, so it cannot be clipped/);
+    assert.throws(() => nn.utils.clip_grad_norm_([w]), /missing 1 required positional argument: 'max_norm'/);
+  });
+
   it('refuses a graph over the memory budget before running, naming the size', () => {
     assert.throws(() => torch.zeros(200000, 100000), /a tensor of shape \[200000, 100000\] needs 74.5 GiB, more than the/);
     assert.throws(() => torch.zeros(200000, 1).expand(200000, 100000).exp().sum().item(), /this computation needs about .* GiB \(its largest tensor has shape \[200000, 100000\]\), more than the/);

@@ -38,6 +38,11 @@ function jsNorm(values: ArrayLike<number>, p: number): number {
   return a.reduce((s, v) => s + v ** p, 0) ** (1 / p);
 }
 
+/** PyTorch's message when error_if_nonfinite is set and the total norm is inf or nan. */
+export function nonfiniteNormMessage(normType: number): string {
+  return `The total norm of order ${floatText(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``;
+}
+
 export const clipGradNorm: OpDefinition = {
   name: 'clip_grad_norm_',
   inputs: { grads: 'float' },
@@ -47,9 +52,7 @@ export const clipGradNorm: OpDefinition = {
     const p = options.norm_type as number;
     if (!(p > 0)) fail(`clip_grad_norm_(): norm_type must be positive (1.0, 2.0, … or inf), got ${floatText(p)}`);
     const values = knownValues(grads);
-    if (options.error_if_nonfinite === true && values && !Number.isFinite(jsNorm(values, p))) {
-      fail(`The total norm of order ${floatText(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
-    }
+    if (options.error_if_nonfinite === true && values && !Number.isFinite(jsNorm(values, p))) fail(nonfiniteNormMessage(p));
   },
   build(_g, { grads }, options) {
     const norm = totalNorm(grads, options.norm_type as number);
