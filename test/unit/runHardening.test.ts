@@ -38,10 +38,11 @@ describe('losslab run: hostile cells and odd files', () => {
   });
 
   it('a timeout in the middle of a long ONNX Runtime computation: a clear error and exit code 1, never a native abort', () => {
-    // One graph of 30 [1500, 1500] matmuls (several seconds on ORT): the timeout lands while it runs; the
-    // kernel worker is ended only once the graph is done (terminating ORT's thread mid-run aborts the process).
+    // Graphs of 10 [1500, 1500] matmuls, one after another until the timeout stops the cell: nearly all the
+    // time is spent inside ORT, so the timeout lands while a graph runs however fast the machine is; the
+    // kernel worker is ended only once that graph is done (terminating ORT's thread mid-run aborts the process).
     const started = Date.now();
-    const r = run('const a = torch.randn([1500, 1500]).mul(0.03);\nlet x = a;\nfor (let i = 0; i < 30; i++) x = x.matmul(a).tanh();\nx.sum().item()', { args: ['--timeout', '1'] });
+    const r = run('const a = torch.randn([1500, 1500]).mul(0.03);\nfor (;;) {\n  let x = a;\n  for (let i = 0; i < 10; i++) x = x.matmul(a).tanh();\n  x.sum().item();\n}', { args: ['--timeout', '1'] });
     assert.equal(r.signal, null, `no signal (SIGABRT is a native abort): ${r.stderr}`);
     assert.equal(r.status, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /Aborted|terminate called|core dumped|FATAL|libc\+\+abi|Assertion/);
