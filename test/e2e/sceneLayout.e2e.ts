@@ -133,6 +133,32 @@ describe('playground layout and themes (browser)', () => {
     assert.ok(!/255, 255, 255/.test(paper), `chart background ${paper}`);
   });
 
+  it('the scene tabs stay on one line, in groups, and every tab scrolls into view when chosen', async () => {
+    const nav = view.locator('nav[role="tablist"]');
+    const tabs = nav.locator('button[role="tab"]');
+    const tops = await tabs.evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
+    assert.ok(tops.length >= 10, `${tops.length} tabs`);
+    assert.equal(new Set(tops).size, 1, `tabs on ${new Set(tops).size} lines: ${tops.join(', ')}`);
+    const [navHeight, tabHeight] = await nav.evaluate((n) => [n.getBoundingClientRect().height, n.querySelector('button')!.getBoundingClientRect().height]);
+    assert.ok(navHeight < tabHeight * 1.6, `the strip is ${navHeight} px high for ${tabHeight}-px tabs`);
+    assert.ok((await nav.locator('.tab-group').count()) >= 3, 'the tabs come in groups');
+    const ids = await tabs.evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
+    for (const id of [ids[ids.length - 1], ids[0], ids[Math.floor(ids.length / 2)]]) {
+      await nav.locator(`button[data-scene="${id}"]`).click();
+      await scene(id).waitFor();
+      await wb.page.waitForTimeout(300);
+      const [strip, tab] = await Promise.all([box(nav), box(nav.locator(`button[data-scene="${id}"]`))]);
+      assert.ok(tab.left >= strip.left - 1 && tab.right <= strip.right + 1, `${id}: the chosen tab is outside the strip ${JSON.stringify({ strip, tab })}`);
+    }
+    // The arrow keys move to the next tab, as in the editor's tab lists.
+    await nav.locator(`button[data-scene="${ids[0]}"]`).click();
+    await nav.locator(`button[data-scene="${ids[0]}"]`).press('ArrowRight');
+    await scene(ids[1]).waitFor();
+    assert.equal(await nav.locator(`button[data-scene="${ids[1]}"]`).getAttribute('aria-selected'), 'true');
+    await wb.screenshot('layout-scene-tabs');
+    await nav.locator('button[data-scene="softmax-ce"]').click();
+  });
+
   it('takes a screenshot of every scene in the light and the dark theme', async () => {
     const ids = await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
     assert.ok(ids.length >= 7, ids.join(', '));

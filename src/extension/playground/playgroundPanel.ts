@@ -159,6 +159,10 @@ const PLAYGROUND_CSS = `
   .notice { margin: 6px 0 2px; font-style: italic; }
   @media (max-width: 1250px) { .results { grid-template-columns: minmax(0, 1fr); } .results > .numbers { order: -1; padding-top: 0; } }
   .message { color: var(--vscode-errorForeground); min-height: 1.2em; }
+  nav { display: flex; flex-wrap: nowrap; align-items: stretch; overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; border-bottom: 1px solid var(--vscode-panel-border, transparent); scroll-padding-inline: 24px; }
+  nav .tab-group { display: flex; flex: none; }
+  nav .tab-group + .tab-group { border-left: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, rgba(128, 128, 128, 0.35))); margin-left: 4px; padding-left: 4px; }
+  nav button { flex: none; white-space: nowrap; }
   nav button { background: none; color: var(--vscode-foreground); border: none; border-bottom: 2px solid transparent; padding: 6px 10px; cursor: pointer; font: inherit; }
   nav button[aria-selected="true"] { border-bottom-color: var(--vscode-focusBorder); }
 `;

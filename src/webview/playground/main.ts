@@ -44,9 +44,16 @@ const ctx: SceneContext = {
 const app = document.getElementById('app')!;
 loadTranslations(app);
 const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
-const SCENES: Scene[] = [softmaxCrossEntropy, klDirections, preferences, rlhfObjective, backprop, masksDenominators, otherLosses, lengthNormalization, gradientClipping, trainingScene(presets, post, ctx.openInNotebook)];
+// The tabs in groups of related scenes, on one line that scrolls sideways when the panel is narrow.
+const SCENE_GROUPS: { label: string; scenes: Scene[] }[] = [
+  { label: t('Losses'), scenes: [softmaxCrossEntropy, klDirections, backprop, masksDenominators, otherLosses] },
+  { label: t('Objectives'), scenes: [preferences, rlhfObjective, lengthNormalization] },
+  { label: t('Training'), scenes: [gradientClipping, trainingScene(presets, post, ctx.openInNotebook)] },
+];
+const SCENES: Scene[] = SCENE_GROUPS.flatMap((g) => g.scenes);
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
+nav.setAttribute('aria-label', t('Scenes'));
 app.appendChild(nav);
 // A message the host refused (a bug of the panel, never the user's input): said here until the next tab.
 const refused = document.createElement('div');
@@ -58,7 +65,12 @@ const mounted = new Map<string, HTMLElement>();
 
 function select(scene: Scene): void {
   refused.hidden = true;
-  for (const b of nav.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.scene === scene.id));
+  for (const b of nav.querySelectorAll('button')) {
+    const on = b.dataset.scene === scene.id;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+    if (on) b.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
   for (const [id, el] of mounted) el.hidden = id !== scene.id;
   if (!mounted.has(scene.id)) {
     const root = document.createElement('section');
@@ -84,14 +96,31 @@ function applySettings(scene: Scene, settings: SceneSettings): void {
   themeListeners.delete(scene.id);
 }
 
-for (const scene of SCENES) {
-  const b = document.createElement('button');
-  b.textContent = t(scene.title);
-  b.dataset.scene = scene.id;
-  b.setAttribute('role', 'tab');
-  b.addEventListener('click', () => select(scene));
-  nav.appendChild(b);
+for (const group of SCENE_GROUPS) {
+  const tabs = document.createElement('div');
+  tabs.className = 'tab-group';
+  tabs.setAttribute('role', 'presentation');
+  tabs.title = group.label;
+  for (const scene of group.scenes) {
+    const b = document.createElement('button');
+    b.textContent = t(scene.title);
+    b.dataset.scene = scene.id;
+    b.setAttribute('role', 'tab');
+    b.addEventListener('click', () => select(scene));
+    tabs.appendChild(b);
+  }
+  nav.appendChild(tabs);
 }
+// Left/right arrows move between tabs, as in the editor's own tab lists.
+nav.addEventListener('keydown', (event) => {
+  const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+  const at = SCENES.findIndex((s) => s.id === state.scene);
+  if (!step || at < 0) return;
+  event.preventDefault();
+  const next = SCENES[(at + step + SCENES.length) % SCENES.length];
+  select(next);
+  nav.querySelector<HTMLButtonElement>(`button[data-scene="${next.id}"]`)?.focus();
+});
 select(SCENES.find((s) => s.id === state.scene) ?? SCENES[0]);
 
 // Host messages other than op results: "show this scene", and training metrics for the scene that wants them.
