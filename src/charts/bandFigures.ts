@@ -2,7 +2,7 @@
 // ± std or min–max band, and the member count in the legend. A group of one is its run's line. On the step
 // axis always: members' wall times differ, so bands over wall time would average different moments.
 import { bandOf, type Band } from '../logs/bands';
-import { smoothTensorBoard } from '../logs/curves';
+import { smoothSeries, type Smoother } from '../logs/smoothing';
 import type { RunGroup } from '../logs/groups';
 import type { Run } from '../logs/model';
 import { runColor } from './runColors';
@@ -19,10 +19,10 @@ function translucent(hex: string, alpha: number): string {
 }
 
 /** The band of `tag` over `members` (their smoothed curves), or undefined when no member logged it. */
-export function groupBand(members: readonly Run[], tag: string, smoothing: number): Band | undefined {
+export function groupBand(members: readonly Run[], tag: string, smoothing: number, smoother: Smoother = 'ema'): Band | undefined {
   const curves = members.filter((r) => Object.hasOwn(r.scalars, tag) && r.scalars[tag].values.length).map((r) => {
     const s = r.scalars[tag];
-    return { steps: s.steps, values: smoothing > 0 ? smoothTensorBoard(s.values, smoothing) : s.values };
+    return { steps: s.steps, values: smoothSeries(s.steps, s.values, smoother, smoothing) };
   });
   return curves.length ? bandOf(curves) : undefined;
 }
@@ -65,7 +65,7 @@ export function bandFigures(runs: readonly Run[], groups: readonly RunGroup[], t
     const color = runColor(group.name, o.colors);
     for (const tag of tags) {
       const { metric } = metricOf(tag);
-      const band = groupBand(members, tag, smoothingFor(metric, o.smoothing));
+      const band = groupBand(members, tag, smoothingFor(metric, o.smoothing), o.smoother);
       if (!band) continue;
       const entry = byMetric.get(metric) ?? { data: [], values: [] };
       entry.data.push(...bandTraces(group, tag, band, kind, color, o.webgl));

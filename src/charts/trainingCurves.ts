@@ -2,14 +2,17 @@
 // smoothed line over the raw curve drawn faintly; min/max envelope of the raw points where decimated;
 // loss-spike markers; WebGL (scattergl) for long series where the page's plotly has it. Pure: data in,
 // figure specs out (used by the log view, reports and notebooks).
-import { decimateMinMax, findSpikes, smoothTensorBoard } from '../logs/curves';
+import { decimateMinMax, findSpikes } from '../logs/curves';
+import { smoothSeries, type Smoother } from '../logs/smoothing';
 import type { Run, Series } from '../logs/model';
 import { runColor } from './runColors';
 import type { ChartTheme } from './theme';
 
 export interface CurveOptions {
-  /** TensorBoard smoothing weight in [0, 1). */
+  /** Smoothing weight in [0, 1) (0: none). */
   smoothing: number;
+  /** How the weight smooths: TensorBoard's EMA, the time-weighted EMA or the centred moving average (see logs/smoothing). */
+  smoother: Smoother;
   logY: boolean;
   x: 'step' | 'wall_time';
   /** Points drawn per series at most with SVG (min/max decimation beyond it). */
@@ -24,7 +27,7 @@ export interface CurveOptions {
   colors: Record<string, string>;
 }
 
-export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, logY: false, x: 'step', maxPoints: 2000, webgl: false, webglMaxPoints: 10_000, colors: {} };
+export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, smoother: 'ema', logY: false, x: 'step', maxPoints: 2000, webgl: false, webglMaxPoints: 10_000, colors: {} };
 
 export interface Figure {
   metric: string;
@@ -86,12 +89,18 @@ function pick<T>(items: readonly T[], indices: number[]): T[] {
   return indices.map((i) => items[i]);
 }
 
+/** The hover label of a line: its value, and the raw logged value under a smoothed one. */
+function hover(name: string, raw: number[] | undefined): Record<string, unknown> {
+  if (!raw) return { hovertemplate: `${name}<br>%{x}: %{y:.6g}<extra></extra>` };
+  return { customdata: raw, hovertemplate: `${name}<br>%{x}: %{y:.6g} smoothed, %{customdata:.6g} raw<extra></extra>` };
+}
+
 function seriesTraces(run: Run, tag: string, series: Series, color: string, theme: ChartTheme, options: CurveOptions): Record<string, unknown>[] {
   const { metric, split } = metricOf(tag);
   const o = { ...options, smoothing: smoothingFor(metric, options.smoothing) };
   const xs: (number | string | null)[] = o.x === 'step' ? series.steps : series.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString()));
   const ys = series.values;
-  const smooth = smoothTensorBoard(ys, o.smoothing);
+  const smooth = smoothSeries(series.steps, ys, o.smoother, o.smoothing);
   // Every trace of a series has one type: a scattergl fill 'tonexty' fills to the previous scattergl trace only.
   const webgl = o.webgl && ys.length > o.maxPoints;
   const type = webgl ? 'scattergl' : 'scatter';
@@ -102,7 +111,7 @@ function seriesTraces(run: Run, tag: string, series: Series, color: string, them
   if (o.smoothing > 0) {
     traces.push({ type, mode: 'lines', x: pick(xs, keep), y: pick(ys, keep), name: `${name} (raw)`, line: { color, width: 1, dash }, opacity: 0.25, hoverinfo: 'skip', showlegend: false, legendgroup: name });
   }
-  traces.push({ type, mode: ys.length > 1 ? 'lines' : 'markers', x: pick(xs, keep), y: pick(o.smoothing > 0 ? smooth : ys, keep), name, line: { color, width: 2, dash }, legendgroup: name, hovertemplate: `${name}<br>%{x}: %{y:.6g}<extra></extra>` });
+  traces.push({ type, mode: ys.length > 1 ? 'lines' : 'markers', x: pick(xs, keep), y: pick(o.smoothing > 0 ? smooth : ys, keep), name, line: { color, width: 2, dash }, legendgroup: name, ...hover(name, o.smoothing > 0 ? pick(ys, keep) : undefined) });
   if (keep.length < ys.length) {
     // Envelope: min and max of the raw values within each display bucket.
     const lo: (number | null)[] = [];

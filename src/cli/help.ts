@@ -14,7 +14,9 @@ Usage:
                                     Training curves of logs as one self-contained HTML page: Hugging Face
                                     trainer_state.json, JSONL, CSV (Lightning, Keras), TensorBoard event
                                     files, or folders of them (event files of one folder form one run).
-                                    --smoothing W (TensorBoard's, default 0.6), --log-y, --x step|wall_time.
+                                    --smoothing W (default 0.6), --smoother ema (TensorBoard's, the
+                                    default) | time_ema (weighted by the step gaps) | moving_average
+                                    (centred), --log-y, --x step|wall_time.
                                     Without -o: ./report.html (the path is printed). Exit code 1 if no
                                     training log is found.
   losslab plot LOG... --format csv|json [-o FILE]

@@ -1,5 +1,5 @@
 // `losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs RE] [--tags RE] [--group-by RE | --group-level K]
-//  [--band std|minmax] [--smoothing W] [--log-y] [--x step|wall_time]`
+//  [--band std|minmax] [--smoothing W] [--smoother ema|time_ema|moving_average] [--log-y] [--x step|wall_time]`
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { htmlReport } from '../charts/report';
@@ -9,6 +9,7 @@ import { DEFAULT_CURVE_OPTIONS } from '../charts/trainingCurves';
 import { scalarsCsv, scalarsJson } from '../logs/export';
 import { detectFormat, findLogFiles, loadRuns } from '../logs/files';
 import type { GroupBy } from '../logs/groups';
+import { isSmoother, SMOOTHERS } from '../logs/smoothing';
 
 const LOG_FILES = 'trainer_state.json, *.jsonl, metrics.json, *.csv, training.log and TensorBoard event files';
 
@@ -17,7 +18,7 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-const USAGE = 'usage: losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs REGEX] [--tags REGEX] [--group-by REGEX | --group-level K] [--band std|minmax] [--smoothing 0.6] [--log-y] [--x step|wall_time]\n';
+const USAGE = 'usage: losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs REGEX] [--tags REGEX] [--group-by REGEX | --group-level K] [--band std|minmax] [--smoothing 0.6] [--smoother ema|time_ema|moving_average] [--log-y] [--x step|wall_time]\n';
 
 /** The view's selection from the command line, or an error message naming the bad argument. */
 function selectionOf(args: string[]): CurveSelection | string {
@@ -34,7 +35,7 @@ function selectionOf(args: string[]): CurveSelection | string {
 }
 
 export async function plotCommand(args: string[]): Promise<number> {
-  const valued = new Set(['-o', '--out', '--format', '--smoothing', '--x', '--runs', '--tags', '--group-by', '--group-level', '--band']);
+  const valued = new Set(['-o', '--out', '--format', '--smoothing', '--smoother', '--x', '--runs', '--tags', '--group-by', '--group-level', '--band']);
   const logs = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1]));
   if (!logs.length) {
     process.stderr.write(USAGE);
@@ -44,6 +45,11 @@ export async function plotCommand(args: string[]): Promise<number> {
   const selection = selectionOf(args);
   if (format !== 'html' && format !== 'csv' && format !== 'json') {
     process.stderr.write(`losslab plot: --format expects html, csv or json, got '${format}'\n`);
+    return 2;
+  }
+  const smoother = flag(args, '--smoother') ?? 'ema';
+  if (!isSmoother(smoother)) {
+    process.stderr.write(`losslab plot: --smoother expects ${SMOOTHERS.join(', ')}, got '${smoother}'\n`);
     return 2;
   }
   if (typeof selection === 'string') {
@@ -87,7 +93,7 @@ export async function plotCommand(args: string[]): Promise<number> {
     process.stderr.write(`losslab plot: no scalars in ${logs.join(', ')}${selection.runFilter || selection.tagFilter ? ' that pass --runs/--tags' : ''}: nothing to plot\n`);
     return 1;
   }
-  const options = { ...DEFAULT_CURVE_OPTIONS, smoothing, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? ('wall_time' as const) : ('step' as const) };
+  const options = { ...DEFAULT_CURVE_OPTIONS, smoothing, smoother, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? ('wall_time' as const) : ('step' as const) };
   const figures = viewFigures(selected, isGrouped(selection), selection.band, LIGHT_THEME, options);
   const plotly = readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8');
   writeFileSync(out, htmlReport(`Training curves: ${logs.map((l) => path.basename(l)).join(', ')}`, figures, plotly, notes));

@@ -1,6 +1,7 @@
 // Messages between the training-log view (webview) and the extension host. Types only.
 import type { CurveSelection } from '../charts/curveView';
 import type { HParams, Series } from '../logs/model';
+import { isSmoother, type Smoother } from '../logs/smoothing';
 
 /** host → view: points appended to a run since the last update (the first update carries everything). */
 export interface RunPointsMessage {
@@ -26,6 +27,7 @@ export interface ReadyMessage {
 /** The view's chart settings that an export reproduces. */
 export interface ExportSettings {
   smoothing: number;
+  smoother: Smoother;
   logY: boolean;
   x: 'step' | 'wall_time';
   /** Colours the user set, by run (or group) name. */
@@ -65,7 +67,7 @@ function isSelection(v: unknown): v is CurveSelection {
 }
 
 function isExportSettings(msg: Record<string, unknown>): boolean {
-  return typeof msg.smoothing === 'number' && typeof msg.logY === 'boolean' && (msg.x === 'step' || msg.x === 'wall_time') && isStringRecord(msg.colors) && isSelection(msg.selection);
+  return typeof msg.smoothing === 'number' && isSmoother(msg.smoother) && typeof msg.logY === 'boolean' && (msg.x === 'step' || msg.x === 'wall_time') && isStringRecord(msg.colors) && isSelection(msg.selection);
 }
 
 /** Validates a message from the view before the host acts on it. */

@@ -116,3 +116,23 @@ describe('losslab plot --format csv and the view selection', () => {
     assert.match(level.stderr, /--group-level expects a folder level \(0 for the first folder\), got 'x'/);
   });
 });
+
+describe('losslab plot --smoother', () => {
+  it('draws the chosen smoother (NumPy reference) and names a bad one', () => {
+    const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/curves/smoothing.json'), 'utf8')) as { steps: number[]; values: (number | null)[]; cases: { weight: number; time_ema: (number | null)[] }[] };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-smooth-'));
+    const rows = fixture.steps.flatMap((s, i) => (fixture.values[i] === null ? [] : [`${s},${fixture.values[i]}`]));
+    writeFileSync(path.join(dir, 'metrics.csv'), ['step,loss', ...rows].join('\n') + '\n');
+    const out = path.join(dir, 'report.html');
+    const r = losslab(['plot', dir, '--smoother', 'time_ema', '--smoothing', '0.9', '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const figures = JSON.parse(/const figures = (.*);\n/.exec(readFileSync(out, 'utf8'))![1]) as { data: { name?: string; x: number[]; y: number[] }[] }[];
+    const line = figures[0].data.find((t) => t.name?.endsWith('· loss'))!;
+    const expected = new Map(fixture.steps.map((s, i) => [s, fixture.cases.find((c) => c.weight === 0.9)!.time_ema[i]]));
+    assert.equal(line.x.length, fixture.steps.length - 1);
+    line.x.forEach((s, i) => assert.ok(Math.abs(line.y[i] - expected.get(s)!) < 1e-9, `step ${s}: ${line.y[i]} vs ${expected.get(s)}`));
+    const bad = losslab(['plot', dir, '--smoother', 'gaussian']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--smoother expects ema, time_ema, moving_average, got 'gaussian'/);
+  });
+});

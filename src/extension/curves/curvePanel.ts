@@ -108,7 +108,7 @@ export class CurvePanel implements vscode.Disposable {
   }
 
   private curveOptions(m: ExportSettings) {
-    return { ...DEFAULT_CURVE_OPTIONS, smoothing: m.smoothing, logY: m.logY, x: m.x, colors: m.colors };
+    return { ...DEFAULT_CURVE_OPTIONS, smoothing: m.smoothing, smoother: m.smoother, logY: m.logY, x: m.x, colors: m.colors };
   }
 
   dispose(): void {

@@ -33,7 +33,7 @@ loadTranslations(controls);
 const grid = document.getElementById('charts')!;
 
 function remember(): void {
-  vscode.setState({ options: { smoothing: options.smoothing, logY: options.logY, x: options.x, colors: options.colors }, selection, table } satisfies ViewState);
+  vscode.setState({ options: { smoothing: options.smoothing, smoother: options.smoother, logY: options.logY, x: options.x, colors: options.colors }, selection, table } satisfies ViewState);
 }
 
 const selectionControls = new SelectionControls({ selection, colors: options.colors, changed: () => (remember(), redraw()) });
@@ -102,11 +102,12 @@ function setOption<K extends keyof CurveOptions>(key: K, value: CurveOptions[K])
 }
 
 function exportSettings(): ExportSettings {
-  return { smoothing: options.smoothing, logY: options.logY, x: options.x, colors: options.colors, selection };
+  return { smoothing: options.smoothing, smoother: options.smoother, logY: options.logY, x: options.x, colors: options.colors, selection };
 }
 
 controls.append(
   slider(t('Smoothing'), 0, 0.99, 0.01, options.smoothing, (v) => setOption('smoothing', v)),
+  dropdown(t('Smoother'), [{ value: 'ema', label: t('EMA (TensorBoard)') }, { value: 'time_ema', label: t('Time-weighted EMA') }, { value: 'moving_average', label: t('Centred moving average') }], options.smoother, (v) => setOption('smoother', v)),
   checkbox(t('Log scale'), options.logY, (v) => setOption('logY', v)),
   dropdown(t('X axis'), [{ value: 'step', label: t('Step') }, { value: 'wall_time', label: t('Wall time') }], options.x, (v) => setOption('x', v)),
   button(t('Export HTML report'), () => post({ type: 'exportHtml', ...exportSettings() }), 'primary'),
