@@ -25,6 +25,8 @@ export interface CurveOptions {
   webglMaxPoints: number;
   /** Colours the user chose, by run name (the others come from the name: see runColors). */
   colors: Record<string, string>;
+  /** The chart's width in px where the page knows it (the legend's rows are laid out for it); else the narrowest chart of a grid. */
+  width?: number;
 }
 
 export const DEFAULT_CURVE_OPTIONS: CurveOptions = { smoothing: 0.6, smoother: 'ema', logY: false, x: 'step', maxPoints: 2000, webgl: false, webglMaxPoints: 10_000, colors: {} };
@@ -77,6 +79,66 @@ function yAxisFormat(values: readonly number[], logY: boolean): Record<string, u
   if (decades >= 2) format.dtick = Math.ceil(decades / 5);
   else format.nticks = 5;
   return format;
+}
+
+const FONT_SIZE = 11;
+const MARGIN = { l: 55, r: 15, b: 45 };
+/** The plotting area's height: the same for every chart whatever its legend holds. */
+const PLOT_HEIGHT = 260;
+/** Space of the title at the top of the figure, above the legend. */
+const TITLE_SPACE = 30;
+/** The narrowest chart of the grids that show these figures (log view, playground, reports). */
+export const NARROWEST_CHART = 420;
+
+/**
+ * Height in px of a horizontal legend of these entries across `width` px, laid out as plotly lays out a
+ * grouped legend (each group a column of its entries; groups wrap into rows), with text widths over-estimated
+ * so that the height reserved is never short of the one drawn.
+ */
+export function legendHeight(entries: readonly { group: string; text: string }[], width: number): number {
+  const ENTRY_HEIGHT = 20; // plotly: max(1.3 × font size, 16) + 3
+  const SYMBOL = 40; // line sample and its gaps
+  const CHAR = 0.56 * FONT_SIZE; // wider than the average glyph of the UI fonts (0.49 em measured)
+  const ITEM_GAP = 5;
+  const GROUP_GAP = 10;
+  const groups = new Map<string, { width: number; entries: number }>();
+  for (const e of entries) {
+    const g = groups.get(e.group) ?? { width: 0, entries: 0 };
+    g.width = Math.max(g.width, SYMBOL + CHAR * e.text.length);
+    g.entries++;
+    groups.set(e.group, g);
+  }
+  if (!groups.size) return 0;
+  let x = 0;
+  let rowHeight = 0;
+  let height = 0;
+  for (const g of groups.values()) {
+    const next = g.width + ITEM_GAP;
+    if (x > 0 && x + next > width) {
+      height += rowHeight + GROUP_GAP;
+      x = 0;
+      rowHeight = 0;
+    }
+    rowHeight = Math.max(rowHeight, g.entries * ENTRY_HEIGHT);
+    x += next;
+  }
+  return Math.ceil(height + rowHeight + 2 * ITEM_GAP);
+}
+
+/**
+ * The title at the top, the legend between it and the plot (never over the x-axis title, never a scroll box),
+ * and a figure as tall as the three need: a plot of the same height whatever the number of runs.
+ */
+function titleAndLegend(metric: string, data: readonly Record<string, unknown>[], width: number): Record<string, unknown> {
+  const entries = data.filter((d) => d.showlegend !== false).map((d) => ({ group: String(d.legendgroup ?? d.name), text: String(d.name) }));
+  const legend = legendHeight(entries, Math.max(width - MARGIN.l - MARGIN.r, 100));
+  const top = TITLE_SPACE + legend + 4;
+  return {
+    title: { text: metric, font: { size: FONT_SIZE + 2 }, x: 0.02, xanchor: 'left', y: 1, yref: 'container', yanchor: 'top', pad: { t: 8 } },
+    margin: { ...MARGIN, t: top },
+    height: PLOT_HEIGHT + top + MARGIN.b,
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom', maxheight: 2 * legend + 100 },
+  };
 }
 
 /** The metric a tag belongs to: eval_loss and train/loss both chart under "loss". */
@@ -162,7 +224,7 @@ export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options
     }
   }
   const metrics = [...byMetric.keys()].sort(compareMetrics);
-  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!, layout: metricLayout(metric, theme, o, values.get(metric)!, onSteps.has(metric) ? 'step' : o.x) }));
+  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!, layout: metricLayout(metric, theme, o, values.get(metric)!, onSteps.has(metric) ? 'step' : o.x, byMetric.get(metric)!) }));
 }
 
 /** Chart order: losses first, then by name. */
@@ -170,18 +232,18 @@ export function compareMetrics(a: string, b: string): number {
   return Number(!/loss/i.test(a)) - Number(!/loss/i.test(b)) || a.localeCompare(b);
 }
 
-/** A metric chart's layout; `x` is the axis drawn (the step axis where wall times are missing). */
-export function metricLayout(metric: string, theme: ChartTheme, o: CurveOptions, values: readonly number[], x: 'step' | 'wall_time', xTitle?: string): Record<string, unknown> {
+/**
+ * A metric chart's layout; `x` is the axis drawn (the step axis where wall times are missing); `data` the
+ * chart's traces, whose legend entries get room above the plot.
+ */
+export function metricLayout(metric: string, theme: ChartTheme, o: CurveOptions, values: readonly number[], x: 'step' | 'wall_time', data: readonly Record<string, unknown>[], xTitle?: string): Record<string, unknown> {
   return {
-    title: { text: metric, font: { size: 13 } },
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
-    font: { color: theme.foreground, family: theme.font, size: 11 },
+    font: { color: theme.foreground, family: theme.font, size: FONT_SIZE },
     xaxis: { title: { text: xTitle ?? (x === 'step' ? (o.x === 'wall_time' ? 'step (no wall times logged)' : 'step') : 'wall time') }, gridcolor: theme.grid, type: x === 'step' ? 'linear' : 'date' },
     yaxis: { type: o.logY ? 'log' : 'linear', gridcolor: theme.grid, ...yAxisFormat(values, o.logY) },
-    margin: { l: 55, r: 15, t: 35, b: 45 },
-    height: 340,
-    legend: { orientation: 'h', y: -0.3 },
+    ...titleAndLegend(metric, data, o.width ?? NARROWEST_CHART),
     hovermode: 'closest',
   };
 }

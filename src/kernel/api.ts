@@ -82,7 +82,9 @@ export function notebookApi(engine: EngineClient, sink: () => CellSink, folder =
       // Eval metrics come every few steps: drawn on the train steps, holding their last value.
       plot.curve(series[present[0]].steps, Object.fromEntries(present.map((n) => [n, series[present[0]].steps.map((st) => valueAt(series[n], st))])), { title: names[0], xTitle: 'step' });
     }
-    text(sink(), `${done.reason} at ${done.stepsPerSecond.toFixed(0)} steps/s\n`);
+    // What the run did, not how fast (a speed would change the saved outputs at every run).
+    const steps = Object.values(series).reduce((n, s) => Math.max(n, s.steps.at(-1) ?? 0), 0);
+    text(sink(), `${done.reason} after ${steps} steps\n`);
     return series;
   };
   const files = tensorFileApi(folder);

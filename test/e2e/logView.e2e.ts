@@ -90,7 +90,7 @@ describe('training-log view (browser)', () => {
     await title.filter({ hasText: /^step$/ }).waitFor();
   });
 
-  it('exports a chart as PNG through the save dialog, without a CSP violation', async () => {
+  it('exports a chart as PNG through the save dialog, says where it wrote it, without a CSP violation', async () => {
     const view = wb.webview();
     await view.locator('.chart[data-metric="loss"] vscode-button', { hasText: 'PNG' }).click();
     const input = wb.page.locator('.quick-input-widget input');
@@ -110,14 +110,15 @@ describe('training-log view (browser)', () => {
         }
       }
       assert.ok(bytes && bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 5000, 'a PNG image was written');
+      // Confirmed as the HTML export is: where it was written.
+      await wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: `Wrote ${file}` }).waitFor({ timeout: 10_000 });
       assert.deepEqual(wb.cspViolations, []);
     } finally {
       rmSync(file, { force: true });
     }
   });
 
-  // Known failure, left open: the picker opens one folder above the workspace under code-server's dialog.
-  it.skip('asks for a log at the workspace root, listing only folders and log files', async () => {
+  it('asks for a log at the workspace root, listing only folders and log files', async () => {
     const { page } = wb;
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Loss Lab: Plot Training Log');

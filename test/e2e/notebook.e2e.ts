@@ -44,8 +44,7 @@ describe('notebook chart heights (browser)', () => {
   before(async () => (wb = await openWorkbench()));
   after(() => wb?.close());
 
-  // Known failure, left open: the heights check does not pass on the re-saved example (not yet diagnosed).
-  it.skip("keeps every saved chart of 07-bce-and-pos-weight at its height for 10 s, and after running it", async () => {
+  it("keeps every saved chart of 07-bce-and-pos-weight at its height for 10 s, and after running it", async () => {
     await wb.openFile('07-bce-and-pos-weight.lossnb');
     await assertStable(wb, 1, 'saved outputs');
     await wb.runCommand('Notebook: Run All');
@@ -55,11 +54,10 @@ describe('notebook chart heights (browser)', () => {
     await wb.page.waitForTimeout(2_000);
     await assertStable(wb, 1, 'after Run All');
     await wb.screenshot('notebook-07-heights');
-    await wb.runCommand('View: Revert File');
+    await wb.runCommand('File: Revert File');
   });
 
-  // Known failure, left open: the new notebook's starter cell draws no chart since the kernel moved to tensors.
-  it.skip("keeps a new notebook's starter chart at its height for 10 s", async () => {
+  it("keeps a new notebook's starter chart at its height for 10 s", async () => {
     await wb.runCommand('Loss Lab: New Notebook');
     await wb.page.locator('.notebook-editor .view-line', { hasText: 'cross_entropy' }).first().waitFor({ timeout: 30_000 });
     await wb.runCommand('Notebook: Run All');

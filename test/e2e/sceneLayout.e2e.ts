@@ -90,8 +90,7 @@ describe('playground layout and themes (browser)', () => {
     await checkControls(scene('preferences'), 'preferences');
   });
 
-  // Known failure, left open: with three runs the legend still overlaps the x-axis title.
-  it.skip('training: every field shows the preset\'s value, editable; legends, status and dropdowns fit with three runs', async () => {
+  it('training: every field shows the preset\'s value, editable; legends, status and dropdowns fit with three runs', async () => {
     await view.locator('nav button', { hasText: 'Training' }).click();
     const training = scene('training');
     const value = (label: string) => training.locator(`[aria-label="${label}"]`).inputValue();

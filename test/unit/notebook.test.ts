@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { payloadProblem } from '../../src/charts/notebookFigures';
 import { KernelClient, KernelInterrupted } from '../../src/kernel/client';
 import { parseNotebook, serializeNotebook } from '../../src/notebook/format';
+import { STARTER_CELLS } from '../../src/notebook/starter';
 import { MIME } from '../../src/protocol/notebook';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -150,9 +151,11 @@ function printedNumbers(cell: { outputs?: { items: { mime: string; data: unknown
 describe('losslab run', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'losslab-run-'));
   for (const file of examples) {
-    it(`runs every cell of ${file}`, () => {
+    it(`runs every cell of ${file}, reproducing its saved outputs`, () => {
       const target = path.join(out, file);
       execFileSync('node', [path.join(ROOT, 'bin/losslab.js'), 'run', path.join(EXAMPLES, file), '--out', target], { stdio: 'pipe' });
+      // Nothing saved depends on timing: running it again leaves the file as it is.
+      assert.ok(readFileSync(target, 'utf8') === readFileSync(path.join(EXAMPLES, file), 'utf8'), `${file}: running it changes its saved outputs (re-save it with losslab run)`);
       const nb = parseNotebook(readFileSync(target, 'utf8'));
       const code = nb.cells.filter((c) => c.kind === 'code');
       assert.ok(code.every((c) => c.outputs!.length > 0 && !c.outputs!.some((o) => o.items.some((i) => i.mime.endsWith('.error')))));
@@ -169,6 +172,21 @@ describe('losslab run', () => {
       }
     });
   }
+
+  it("runs a new notebook's starter cells as they are: a chart of p and the gradient, and the loss", () => {
+    const file = path.join(out, 'starter.lossnb');
+    writeFileSync(file, serializeNotebook({ format: 'losslab-notebook/1', cells: STARTER_CELLS.map((c) => ({ ...c, outputs: c.kind === 'code' ? [] : undefined })) }));
+    execFileSync('node', [path.join(ROOT, 'bin/losslab.js'), 'run', file], { stdio: 'pipe' });
+    const items = parseNotebook(readFileSync(file, 'utf8')).cells[1].outputs!.flatMap((o) => o.items);
+    const chart = items.find((i) => i.mime === MIME.distribution)?.data as { labels: string[]; series: { name: string; values: number[] }[] } | undefined;
+    assert.ok(chart, `no chart: ${JSON.stringify(items)}`);
+    assert.deepEqual(chart.series.map((s) => s.name), ['probabilities', 'gradient']);
+    // PyTorch: softmax([2, 1, 0.1]) and its gradient p − onehot(0); cross_entropy 0.4170.
+    const p = [0.659001, 0.242433, 0.0985659];
+    chart.series[0].values.forEach((v, i) => assert.ok(Math.abs(v - p[i]) < 1e-5, `p[${i}] ${v}`));
+    chart.series[1].values.forEach((v, i) => assert.ok(Math.abs(v - (p[i] - (i === 0 ? 1 : 0))) < 1e-5, `grad[${i}] ${v}`));
+    assert.equal(items.find((i) => i.mime.endsWith('stdout'))?.data, 'tensor(0.4170, grad_fn=<NllLossBackward0>)\n');
+  });
 
   it('prints a syntax error with its message, line, column and caret', () => {
     const bad = path.join(out, 'syntax.lossnb');

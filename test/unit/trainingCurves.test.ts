@@ -1,6 +1,6 @@
 // Training-curve figures: which plotly trace type draws a series, and how many points it gets.
 import * as assert from 'node:assert/strict';
-import { DEFAULT_CURVE_OPTIONS, MAX_SPIKE_MARKERS, runsWithoutWallTimes, trainingFigures } from '../../src/charts/trainingCurves';
+import { DEFAULT_CURVE_OPTIONS, legendHeight, MAX_SPIKE_MARKERS, runsWithoutWallTimes, trainingFigures } from '../../src/charts/trainingCurves';
 import { findSpikes } from '../../src/logs/curves';
 import { LIGHT_THEME } from '../../src/charts/theme';
 import type { Run } from '../../src/logs/model';
@@ -132,5 +132,42 @@ describe('training-curve figures: axes, schedules and spike markers', () => {
     assert.equal(yaxis.exponentformat, 'e');
     const [narrow] = trainingFigures([runOf('run', { loss: { values: [3, 2, 1.5] } })], LIGHT_THEME, { logY: true });
     assert.equal((narrow.layout as unknown as Layout).yaxis.nticks, 5);
+  });
+});
+
+describe('training-curve legends', () => {
+  /** `n` runs of a loss with a spike and an eval loss: two legend groups per run, one of them two entries tall. */
+  const runs = (n: number) => Array.from({ length: n }, (_, i) => ({ ...run(400), name: `run ${i + 1} (adam, lr 0.0${i + 1}, token)` }));
+  type Layout = { height: number; margin: { t: number; b: number }; legend: { y: number; yanchor: string; maxheight: number }; title: { yref: string; y: number; yanchor: string } };
+  const layout = (n: number, width?: number) => trainingFigures(runs(n), LIGHT_THEME, { width })[0].layout as unknown as Layout;
+
+  it('puts the legend above the plot, under the title, never below with the x-axis title', () => {
+    const l = layout(3);
+    assert.equal(l.legend.y, 1);
+    assert.equal(l.legend.yanchor, 'bottom');
+    assert.deepEqual([l.title.yref, l.title.y, l.title.yanchor], ['container', 1, 'top']);
+  });
+
+  it('reserves room for every row of the legend and keeps the plot the same height however many runs', () => {
+    const plot = (l: Layout) => l.height - l.margin.t - l.margin.b;
+    const [one, twelve] = [layout(1, 900), layout(12, 900)];
+    assert.equal(plot(one), plot(twelve));
+    assert.ok(twelve.margin.t > one.margin.t + 3 * 20, `12 runs: top margin ${twelve.margin.t}, 1 run: ${one.margin.t}`);
+    assert.ok(twelve.legend.maxheight > twelve.margin.t, 'no scroll box');
+    // A narrower chart wraps the same entries into more rows.
+    assert.ok(layout(12, 450).margin.t > twelve.margin.t);
+  });
+
+  it('lays out the legend as plotly wraps grouped entries: a group per row when only one fits', () => {
+    const entries = [
+      { group: 'a', text: 'a · loss' },
+      { group: 'a', text: 'a · loss spikes' },
+      { group: 'b', text: 'b · loss' },
+    ];
+    // Two groups of widths 40 + 6.16 × 15 and 40 + 6.16 × 8 in one row of 400 px: the taller one, two entries.
+    assert.equal(legendHeight(entries, 400), 2 * 20 + 10);
+    // In 100 px each group takes a row: 40 + 10 (gap) + 20 + 10 (padding).
+    assert.equal(legendHeight(entries, 100), 40 + 10 + 20 + 10);
+    assert.equal(legendHeight([], 400), 0);
   });
 });

@@ -103,7 +103,9 @@ export class CurvePanel implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}', uri.fsPath));
     } else {
       const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, `${message.metric.replace(/[^\w.-]+/g, '_')}.png`)), filters: { PNG: ['png'] } });
-      if (uri) await vscode.workspace.fs.writeFile(uri, Buffer.from(message.dataUrl.split(',')[1], 'base64'));
+      if (!uri) return;
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(message.dataUrl.split(',')[1], 'base64'));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}', uri.fsPath));
     }
   }
 

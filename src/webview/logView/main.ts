@@ -49,10 +49,11 @@ function chartFor(metric: string): HTMLElement {
   div.dataset.metric = metric;
   grid.appendChild(div);
   charts.set(metric, div);
-  const target = div;
-  div.appendChild(button(t('PNG'), async () => post({ type: 'savePng', metric, dataUrl: await Plotly.toImage(target.querySelector<HTMLElement>('.plot')!, { format: 'png', width: 900, height: 420 }) })));
   const plot = document.createElement('div');
   plot.className = 'plot';
+  // As tall as drawn: the figure's height holds its legend.
+  const height = () => (plot as HTMLElement & { layout?: { height?: number } }).layout?.height ?? 420;
+  div.appendChild(button(t('PNG'), async () => post({ type: 'savePng', metric, dataUrl: await Plotly.toImage(plot, { format: 'png', width: 900, height: height() }) })));
   div.appendChild(plot);
   return div;
 }
@@ -67,7 +68,13 @@ function redraw(): void {
     const all = [...runs.values()];
     const selected = selectRuns(all, selection);
     const grouped = isGrouped(selection) && !selected.errors.some((e) => e.startsWith('Invalid group regex'));
-    const figures = viewFigures(selected, grouped, selection.band, theme, options);
+    // The legends are laid out for the charts' width: known once a chart of the grid exists.
+    const width = () => charts.values().next().value?.clientWidth || undefined;
+    let figures = viewFigures(selected, grouped, selection.band, theme, { ...options, width: width() });
+    if (figures.some((f) => !charts.has(f.metric))) {
+      for (const f of figures) chartFor(f.metric);
+      figures = viewFigures(selected, grouped, selection.band, theme, { ...options, width: width() });
+    }
     // Charts of metrics no longer shown (a tag filter, unticked runs) are removed.
     const shown = new Set(figures.map((f) => f.metric));
     for (const [metric, div] of charts) {
@@ -132,4 +139,6 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
 
 // Charts take their colours from the editor theme: redraw when VS Code swaps the body's theme class.
 new MutationObserver(() => redraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// A narrower or wider window wraps the legends into other rows: lay them out again.
+window.addEventListener('resize', () => redraw());
 post({ type: 'ready' });

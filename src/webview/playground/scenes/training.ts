@@ -48,6 +48,8 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
       const formula = [String.raw`${term('L', String.raw`L(\theta)`)} = \frac{1}{N}\sum_{t} -\log p_\theta(x_t \mid x_{<t})`, String.raw`g = \nabla_\theta L,\quad g \leftarrow g\cdot\min\!\left(1, \frac{c}{\lVert g\rVert}\right),\quad \theta \leftarrow \theta - \eta_t\,\mathrm{update}(g)`];
       ui.formula.show(formula, []);
       ctx.onThemeChange(() => redraw());
+      // A narrower or wider panel wraps the legends into other rows: lay them out again.
+      window.addEventListener('resize', () => redraw());
       ui.charts.classList.add('wide');
       let smoothing = DEFAULT_CURVE_OPTIONS.smoothing;
       let logY = false;
@@ -137,11 +139,14 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
           const loss = [...runs.values()].at(-1)?.run.scalars.loss?.values.at(-1);
           ui.formula.show(formula, loss === undefined ? [] : [String.raw`L = ${texNumber(loss)},\quad e^{L} = ${texNumber(Math.exp(loss))}`]);
           const shown = [...runs.values()].map((r) => r.run).filter((r) => Object.keys(r.scalars).length);
-          for (const figure of trainingFigures(shown, themeNow(), { smoothing, logY })) {
-            let slot = slots.get(figure.metric);
-            if (!slot) slots.set(figure.metric, (slot = chartSlot(ui.charts, `training-${figure.metric}`)));
-            void slot(figure.data, figure.layout);
+          // The legends are laid out for the charts' width: known once a chart of the grid exists.
+          const width = () => ui.charts.querySelector<HTMLElement>('[data-chart]')?.clientWidth || undefined;
+          let figures = trainingFigures(shown, themeNow(), { smoothing, logY, width: width() });
+          if (figures.some((f) => !slots.has(f.metric))) {
+            for (const f of figures) if (!slots.has(f.metric)) slots.set(f.metric, chartSlot(ui.charts, `training-${f.metric}`));
+            figures = trainingFigures(shown, themeNow(), { smoothing, logY, width: width() });
           }
+          for (const figure of figures) void slots.get(figure.metric)!(figure.data, figure.layout);
         });
       };
       ui.controls.append(
