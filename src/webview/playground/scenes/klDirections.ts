@@ -89,11 +89,14 @@ export const klDirections: Scene = {
       const p = state.p;
       const theme = ctx.theme();
       ui.numbers.textContent = [
-        `KL(P‖Q) forward   ${fmt(state.forward.loss)}   μ ${fmt(fits.forward.mu)}  σ ${fmt(Math.exp(fits.forward.logSigma))}`,
-        `KL(Q‖P) reverse   ${fmt(state.reverse.loss)}   μ ${fmt(fits.reverse.mu)}  σ ${fmt(Math.exp(fits.reverse.logSigma))}`,
+        `KL(P‖Q) forward   ${fmt(state.forward.loss)}`,
+        `  μ ${fmt(fits.forward.mu)}  σ ${fmt(Math.exp(fits.forward.logSigma))}`,
+        `  ∂/∂(μ, log σ) (${fmt(state.forward.grad.mu)}, ${fmt(state.forward.grad.logSigma)})`,
+        `KL(Q‖P) reverse   ${fmt(state.reverse.loss)}`,
+        `  μ ${fmt(fits.reverse.mu)}  σ ${fmt(Math.exp(fits.reverse.logSigma))}`,
+        `  ∂/∂(μ, log σ) (${fmt(state.reverse.grad.mu)}, ${fmt(state.reverse.grad.logSigma)})`,
         `steps             ${curves.forward.length}`,
         ...(fitStatus ? [fitStatus] : []),
-        `∂KL/∂(μ, log σ)   ${t('forward')} (${fmt(state.forward.grad.mu)}, ${fmt(state.forward.grad.logSigma)})  ${t('reverse')} (${fmt(state.reverse.grad.mu)}, ${fmt(state.reverse.grad.logSigma)})`,
       ].join('\n');
       ui.formula.show(
         [String.raw`${term('f', String.raw`\mathrm{KL}(P\,\|\,Q)`)} = \sum_x ${term('P', 'P')}\log\frac{${term('P', 'P')}}{${term('Qf', 'Q')}}`, String.raw`${term('r', String.raw`\mathrm{KL}(Q\,\|\,P)`)} = \sum_x ${term('Qr', 'Q')}\log\frac{${term('Qr', 'Q')}}{${term('P', 'P')}}`, String.raw`Q = \mathrm{softmax}\!\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)`],
@@ -103,10 +106,16 @@ export const klDirections: Scene = {
         ],
       );
       const line = (y: number[], name: string, i: number, x: number[] = AXIS) => ({ type: 'scatter', mode: 'lines', x, y, name, line: { color: theme.palette[i], shape: 'hvh' } });
-      const stepsAxis = curves.forward.map((_, i) => i);
+      // The losses so far and where the fits are now: before any fit, the starting point at step 0.
+      const lossesNow = (d: Direction) => [...curves[d], state[d].loss];
+      const stepsAxis = lossesNow('forward').map((_, i) => i);
+      const lossLine = (d: Direction, name: string, i: number) => ({ ...line(lossesNow(d), name, i, stepsAxis), mode: stepsAxis.length > 1 ? 'lines' : 'markers', marker: { color: theme.palette[i], size: 8 } });
+      const notFitted = curves.forward.length
+        ? []
+        : [{ text: t('press "Fit Q" to fit: the loss of every step is drawn here'), xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { size: 12 } }];
       await Promise.all([
         distributions([{ type: 'bar', x: AXIS, y: p, name: t('P (target)'), marker: { color: theme.palette[7] } }, line(state.forward.q, 'Q under KL(P‖Q)', 0), line(state.reverse.q, 'Q under KL(Q‖P)', 1)], baseLayout(theme, t('P and the fitted Q'), { bargap: 0.05 })),
-        lossCurves([line(curves.forward, 'KL(P‖Q)', 0, stepsAxis), line(curves.reverse, 'KL(Q‖P)', 1, stepsAxis)], baseLayout(theme, t('loss vs step'))),
+        lossCurves([lossLine('forward', 'KL(P‖Q)', 0), lossLine('reverse', 'KL(Q‖P)', 1)], baseLayout(theme, t('loss vs step'), { annotations: notFitted, xaxis: { gridcolor: theme.grid, title: { text: t('step') }, rangemode: 'tozero' }, yaxis: { gridcolor: theme.grid, zerolinecolor: theme.foreground, rangemode: 'tozero' }, margin: { l: 45, r: 10, t: 30, b: 45 }, legend: { orientation: 'h', y: -0.3 } })),
       ]);
     };
 

@@ -161,22 +161,24 @@ export const softmaxCrossEntropy: Scene = {
           { ...stack, name: 'KL(q‖p)', y: [kl], base: [H], marker: { color: theme.palette[6] } },
         ],
         baseLayout(theme, '', {
-          height: 520,
+          height: 540,
           barmode: 'group',
+          // Legend above both rows (one or two lines), the gradient across the whole width below.
+          margin: { l: 45, r: 10, t: 56, b: 30 },
           title: undefined,
           annotations: [
-            title(t('probabilities vs target'), 0, 1),
+            title(t('probabilities vs target'), 0, 0.92),
             title(named.gradient, 0, 0.42),
-            title(named.decomposition, 0.74, 1),
+            title(named.decomposition, 0.74, 0.92),
             ...overflowMarks(p, labels, naive, theme),
           ],
           xaxis: { domain: [0, 0.66], gridcolor: theme.grid },
-          yaxis: { domain: [0.55, 0.97], gridcolor: theme.grid, ...(logScale ? { type: 'log', range: [-8, 0.1] } : { range: [0, 1.05] }) },
-          xaxis2: { domain: [0, 0.66], gridcolor: theme.grid, anchor: 'y2' },
+          yaxis: { domain: [0.55, 0.9], gridcolor: theme.grid, ...(logScale ? { type: 'log', range: [-8, 0.1] } : { range: [0, 1.05] }) },
+          xaxis2: { domain: [0, 1], gridcolor: theme.grid, anchor: 'y2' },
           yaxis2: { domain: [0, 0.39], gridcolor: theme.grid, zerolinecolor: theme.foreground, anchor: 'x2', range: [-gradBound, gradBound] },
           xaxis3: { domain: [0.74, 1], anchor: 'y3' },
-          yaxis3: { domain: [0.55, 0.97], gridcolor: theme.grid, anchor: 'x3', range: [0, entropyBound] },
-          legend: { orientation: 'h', x: 0.74, y: 0.4 },
+          yaxis3: { domain: [0.55, 0.9], gridcolor: theme.grid, anchor: 'x3', range: [0, entropyBound] },
+          legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom' },
         }),
       );
     };
@@ -253,7 +255,7 @@ function overflowMarks(p: number[], labels: string[], naive: boolean, theme: Cha
   if (!naive || !bad.length) return [];
   const mark = (i: number) => ({ text: String(p[i]), x: labels[i], xref: 'x', y: 0.6, yref: 'paper', showarrow: false, textangle: -90, font: { size: 11, color: theme.danger } });
   const why = t('naive softmax overflowed: exp(z) = ∞, so p = ∞/∞ = NaN for {0} of {1} classes', bad.length, p.length);
-  return [...bad.slice(0, 50).map(mark), { text: why, x: 0, xref: 'paper', y: 0.93, yref: 'paper', xanchor: 'left', showarrow: false, font: { size: 12, color: theme.danger }, bgcolor: theme.background }];
+  return [...bad.slice(0, 50).map(mark), { text: why, x: 0, xref: 'paper', y: 0.85, yref: 'paper', xanchor: 'left', showarrow: false, font: { size: 12, color: theme.danger }, bgcolor: theme.background }];
 }
 
 function textField(ariaLabel: string, placeholder: string, value: string): HTMLInputElement {
