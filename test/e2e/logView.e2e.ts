@@ -126,7 +126,8 @@ describe('training-log view (browser)', () => {
     await dialog.waitFor();
     const input = dialog.locator('input');
     const workspace = path.resolve(__dirname, '../../examples');
-    for (let i = 0; i < 50 && !(await input.inputValue()).endsWith('/'); i++) await page.waitForTimeout(100);
+    // The dialog shows the parent folder while it lists the one it opens in, then that folder: wait for it to settle.
+    for (let i = 0; i < 100 && (await input.inputValue()) !== `${workspace}/`; i++) await page.waitForTimeout(100);
     assert.equal(await input.inputValue(), `${workspace}/`);
     const rows = async () => {
       await page.waitForTimeout(1000);

@@ -54,7 +54,11 @@ describe('notebook chart heights (browser)', () => {
     await wb.page.waitForTimeout(2_000);
     await assertStable(wb, 1, 'after Run All');
     await wb.screenshot('notebook-07-heights');
+    // Running it changed the outputs in the editor; reverting puts the file's own back (the file is never written).
+    const dirty = wb.page.locator('.tabs-container .tab.dirty', { hasText: '07-bce-and-pos-weight' });
+    await dirty.waitFor({ timeout: 10_000 });
     await wb.runCommand('File: Revert File');
+    await dirty.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it("keeps a new notebook's starter chart at its height for 10 s", async () => {

@@ -65,7 +65,15 @@ describe('playground (browser)', () => {
     await view.locator('nav button', { hasText: 'KL' }).click();
     const scene = view.locator('section[data-scene="kl"] .numbers');
     await scene.filter({ hasText: 'KL(P‖Q)' }).waitFor();
-    const read = (text: string, name: string, field: string) => Number(text.split('\n').find((l) => l.startsWith(name))!.split(field)[1].trim().split(/\s+/)[0]);
+    // One block per fit: the line that names it and the indented lines under it.
+    const block = (text: string, name: string) => {
+      const lines = text.split('\n');
+      const start = lines.findIndex((l) => l.startsWith(name));
+      assert.ok(start >= 0, `no line "${name}" in\n${text}`);
+      const end = lines.findIndex((l, i) => i > start && !l.startsWith(' '));
+      return lines.slice(start, end < 0 ? undefined : end).join(' ');
+    };
+    const read = (text: string, name: string, field: string) => Number(block(text, name).split(field)[1].trim().split(/\s+/)[0]);
     const before = await scene.innerText();
     await view.locator('section[data-scene="kl"] vscode-button', { hasText: 'Fit Q' }).click();
     await scene.filter({ hasText: /converged/ }).waitFor({ timeout: 120_000 });
