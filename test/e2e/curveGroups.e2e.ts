@@ -69,19 +69,7 @@ describe('training curves of a sweep: bands, filters, colours, runs table, expor
   const traces = (metric: string) => wb.webview().locator(`.chart[data-metric="${metric}"] .js-plotly-plot`).evaluate((gd) => (gd as unknown as { data: Trace[] }).data.map((t) => ({ name: t.name, color: t.line?.color, fill: t.fill })));
 
   it('opens the folder: 12 runs listed with colours and counts, the runs table shows the swept hyperparameters', async () => {
-    const { page } = wb;
-    await wb.runCommand('View: Close All Editors');
-    await wb.runCommand('Loss Lab: Plot Training Log');
-    const dialog = page.locator('.quick-input-widget', { hasText: 'Training log or folder of runs' });
-    await dialog.waitFor();
-    const input = dialog.locator('input');
-    await input.fill(`${sweep}/`);
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Training curves: sweep' });
-    for (let i = 0; i < 10 && !(await tab.isVisible()); i++) {
-      await page.waitForTimeout(800);
-      if (await dialog.isVisible()) await input.press('Enter');
-    }
-    await tab.waitFor();
+    await wb.plotLogFolder(sweep, 'sweep');
     const view = wb.webview();
     const status = view.locator('#status');
     await status.filter({ hasText: '12 run(s)' }).waitFor({ timeout: 60_000 });

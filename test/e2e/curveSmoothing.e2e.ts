@@ -72,19 +72,7 @@ describe('training-curve smoothing: EMA, time-weighted EMA, centred moving avera
   }
 
   it("draws TensorBoard's debiased EMA by default, with the raw value in the hover", async () => {
-    const { page } = wb;
-    await wb.runCommand('View: Close All Editors');
-    await wb.runCommand('Loss Lab: Plot Training Log');
-    const dialog = page.locator('.quick-input-widget', { hasText: 'Training log or folder of runs' });
-    await dialog.waitFor();
-    const input = dialog.locator('input');
-    await input.fill(`${folder}/`);
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Training curves: uneven' });
-    for (let i = 0; i < 10 && !(await tab.isVisible()); i++) {
-      await page.waitForTimeout(800);
-      if (await dialog.isVisible()) await input.press('Enter');
-    }
-    await tab.waitFor();
+    await wb.plotLogFolder(folder, 'uneven');
     await wb.webview().locator('.chart[data-metric="loss"] .js-plotly-plot').waitFor({ timeout: 60_000 });
     await expectCurve('ema');
     const template = await wb.webview().locator('.chart[data-metric="loss"] .js-plotly-plot').evaluate((gd) => (gd as unknown as { data: { name?: string; hovertemplate?: string }[] }).data.find((d) => d.name?.endsWith('· loss'))?.hovertemplate);

@@ -30,6 +30,8 @@ export interface Workbench {
   runCommand(title: string): Promise<void>;
   /** Opens a workspace file in an editor through Quick Open. */
   openFile(name: string): Promise<void>;
+  /** Runs "Loss Lab: Plot Training Log" on a folder typed into its file dialog, until the tab `Training curves: <name>` opens. */
+  plotLogFolder(folder: string, name: string): Promise<void>;
   webview(): FrameLocator;
   screenshot(name: string): Promise<string>;
   /** Switches the colour theme ('Light Modern', 'Dark Modern') through "Preferences: Color Theme". */
@@ -71,7 +73,7 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   await page.waitForTimeout(1500); // let the extension host finish starting
 
-  return {
+  const workbench: Workbench = {
     page,
     cspViolations,
     async runCommand(title) {
@@ -102,6 +104,20 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
       await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab', { hasText: name }).waitFor();
+    },
+    async plotLogFolder(folder, name) {
+      await workbench.runCommand('View: Close All Editors');
+      await workbench.runCommand('Loss Lab: Plot Training Log');
+      const dialog = page.locator('.quick-input-widget', { hasText: 'Training log or folder of runs' });
+      await dialog.waitFor();
+      const input = dialog.locator('input');
+      await input.fill(`${folder}/`);
+      const tab = page.locator('.tabs-container .tab', { hasText: `Training curves: ${name}` });
+      for (let i = 0; i < 10 && !(await tab.isVisible()); i++) {
+        await page.waitForTimeout(800);
+        if (await dialog.isVisible()) await input.press('Enter');
+      }
+      await tab.waitFor();
     },
     webview() {
       return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
@@ -138,4 +154,5 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       tools.removeRunDir(runDir);
     },
   };
+  return workbench;
 }
