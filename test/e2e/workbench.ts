@@ -111,11 +111,19 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       const dialog = page.locator('.quick-input-widget', { hasText: 'Training log or folder of runs' });
       await dialog.waitFor();
       const input = dialog.locator('input');
-      await input.fill(`${folder}/`);
+      // The dialog shows the parent folder while it lists the workspace root, then moves there: wait for it to
+      // settle, and type the folder again if the move overwrote it.
+      const root = `${path.join(ROOT, 'examples')}/`;
+      for (let i = 0; i < 100 && (await input.inputValue()) !== root; i++) await page.waitForTimeout(100);
       const tab = page.locator('.tabs-container .tab', { hasText: `Training curves: ${name}` });
       for (let i = 0; i < 10 && !(await tab.isVisible()); i++) {
-        await page.waitForTimeout(800);
-        if (await dialog.isVisible()) await input.press('Enter');
+        if (await dialog.isVisible()) {
+          if ((await input.inputValue()) !== `${folder}/`) await input.fill(`${folder}/`);
+          await page.waitForTimeout(800);
+          if ((await dialog.isVisible()) && (await input.inputValue()) === `${folder}/`) await input.press('Enter');
+        } else {
+          await page.waitForTimeout(800);
+        }
       }
       await tab.waitFor();
     },
