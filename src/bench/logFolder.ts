@@ -1,6 +1,6 @@
 // Training-log folders at sweep scale: a folder of 1,000 TensorBoard event files (2,000,000 scalar points in
 // 20,000 tags) loaded by the log reader against a bare loop that only CRC-checks and slices the same records,
-// and the reader's RSS growth while it loads them (in this process, the one that parses).
+// and the reader's RSS growth while it loads them (in a child process that only parses: see rss.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
