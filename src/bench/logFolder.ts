@@ -41,7 +41,7 @@ export async function benchLogFolder(report: Report): Promise<void> {
     const name = `load ${files.length} event files (${expected / 1e6}M points)`;
     report(name, parse, 'CRC+slice loop', bare);
     // Not a time: MB of RSS growth against the 300 MB budget (ratio ≤ 1 is within it).
-    report(`${name} RSS MB`, rss.growthMb, 'budget 300 MB', 300);
+    report(`${name} RSS growth`, rss.growthMb, 'budget', 300, 'MB');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

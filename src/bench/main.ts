@@ -1,5 +1,6 @@
 // `npm run bench`: speed of the engine against baselines measured in the same run. Prints ratios, not
-// verdicts; `--json` prints one {"name", "engine_ms", "baseline", "baseline_ms", "ratio"} object per line.
+// verdicts; `--json` prints one {"name", "engine_ms", "baseline", "baseline_ms", "ratio"} object per line
+// (a memory row has "engine_mb" and "baseline_mb" instead).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
@@ -10,29 +11,14 @@ import { benchLogParse } from './logParse';
 import { measureRss } from './rss';
 import { benchTraining } from './training';
 import { benchTensors } from './tensors';
-import { median, time } from './timing';
-
-interface Row {
-  name: string;
-  engine_ms: number;
-  baseline: string;
-  baseline_ms: number;
-  ratio: number;
-}
+import { jsonRow, median, textRow, time, type Unit } from './timing';
 
 const json = process.argv.includes('--json');
-const rows: Row[] = [];
 
-function report(name: string, engineMs: number, baseline: string, baselineMs: number | undefined): void {
-  if (baselineMs === undefined) return;
-  const row = { name, engine_ms: round(engineMs), baseline, baseline_ms: round(baselineMs), ratio: round(engineMs / baselineMs, 3) };
-  rows.push(row);
-  if (json) console.log(JSON.stringify(row));
-  else console.log(`${name.padEnd(34)} engine ${fmt(engineMs)}  ${baseline.padEnd(14)} ${fmt(baselineMs)}  ratio ${row.ratio.toFixed(3)}`);
+function report(name: string, engine: number, baseline: string, baselineValue: number | undefined, unit: Unit = 'ms'): void {
+  if (baselineValue === undefined) return;
+  console.log(json ? JSON.stringify(jsonRow(name, engine, baseline, baselineValue, unit)) : textRow(name, engine, baseline, baselineValue, unit));
 }
-
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
-const fmt = (ms: number) => `${ms.toFixed(1).padStart(8)} ms`;
 
 function logits(N: number, C: number): Float32Array {
   const x = new Float32Array(N * C);
