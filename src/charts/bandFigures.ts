@@ -74,6 +74,6 @@ export function bandFigures(runs: readonly Run[], groups: readonly RunGroup[], t
     }
   }
   const metrics = [...byMetric.keys()].sort(compareMetrics);
-  const xTitle = o.x === 'step' ? 'step' : 'step (bands are drawn over steps)';
-  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!.data, layout: metricLayout(metric, theme, o, byMetric.get(metric)!.values, 'step', byMetric.get(metric)!.data, xTitle) }));
+  const axis = { title: o.x === 'step' ? 'step' : 'step (bands are drawn over steps)', type: 'linear' as const };
+  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!.data, layout: metricLayout(metric, theme, o, byMetric.get(metric)!.values, axis, byMetric.get(metric)!.data) }));
 }

@@ -4,7 +4,9 @@
 import { PASS_ALL, FilterError, parseFilter, type NameFilter } from '../logs/filters';
 import { groupRuns, type GroupBy, type RunGroup } from '../logs/groups';
 import type { Run } from '../logs/model';
+import { xSeriesTag, type XAxis } from '../logs/xAxis';
 import { bandFigures, type BandKind } from './bandFigures';
+import { placementNotes, placementOf } from './curveAxis';
 import type { ChartTheme } from './theme';
 import { trainingFigures, type CurveOptions, type Figure } from './trainingCurves';
 
@@ -22,6 +24,8 @@ export const DEFAULT_SELECTION: CurveSelection = { runFilter: '', tagFilter: '',
 export interface Selected {
   /** The runs shown, with only the tags that pass the tag filter. */
   runs: Run[];
+  /** The same runs with all their tags: where an x series hidden by the tag filter is found. */
+  sources: Run[];
   /** Groups of the shown runs (one per run when ungrouped). */
   groups: RunGroup[];
   /** Why a filter or the grouping was not applied (an invalid regex), for the status line. */
@@ -44,9 +48,8 @@ export function selectRuns(runs: readonly Run[], selection: CurveSelection): Sel
   const runFilter = filterOf(selection.runFilter, 'run', errors);
   const tagFilter = filterOf(selection.tagFilter, 'tag', errors);
   const hidden = new Set(selection.hidden);
-  const shown = runs
-    .filter((r) => runFilter.test(r.name) && !hidden.has(r.name))
-    .map((r) => ({ ...r, scalars: Object.fromEntries(Object.entries(r.scalars).filter(([tag]) => tagFilter.test(tag))) }));
+  const sources = runs.filter((r) => runFilter.test(r.name) && !hidden.has(r.name));
+  const shown = sources.map((r) => ({ ...r, scalars: Object.fromEntries(Object.entries(r.scalars).filter(([tag]) => tagFilter.test(tag))) }));
   let groups: RunGroup[];
   try {
     groups = groupRuns(shown.map((r) => r.name), selection.groupBy);
@@ -55,14 +58,19 @@ export function selectRuns(runs: readonly Run[], selection: CurveSelection): Sel
     errors.push(error.message);
     groups = groupRuns(shown.map((r) => r.name), { kind: 'none' });
   }
-  return { runs: shown, groups, errors };
+  return { runs: shown, sources, groups, errors };
 }
 
 export function isGrouped(selection: CurveSelection): boolean {
   return selection.groupBy.kind !== 'none';
 }
 
-/** The charts for `selected`: bands when grouped, every run's own curves otherwise. */
+/** The charts for `selected`: bands when grouped (over steps), every run's own curves on the x axis chosen otherwise. */
 export function viewFigures(selected: Selected, grouped: boolean, band: BandKind, theme: ChartTheme, options: CurveOptions): Figure[] {
-  return grouped ? bandFigures(selected.runs, selected.groups, theme, options, band) : trainingFigures(selected.runs, theme, options);
+  return grouped ? bandFigures(selected.runs, selected.groups, theme, options, band) : trainingFigures(selected.runs, theme, options, placementOf(selected.sources, options.x));
+}
+
+/** What the status line says of a logged series chosen as the x axis: runs not drawn on it, points left out. */
+export function xAxisNotes(selected: Selected, grouped: boolean, x: XAxis): string[] {
+  return grouped || !xSeriesTag(x) ? [] : placementNotes(selected.runs, placementOf(selected.sources, x), x);
 }

@@ -5,6 +5,8 @@
 import { decimateMinMax, findSpikes } from '../logs/curves';
 import { smoothSeries, type Smoother } from '../logs/smoothing';
 import type { Run, Series } from '../logs/model';
+import type { XAxis } from '../logs/xAxis';
+import { placementOf, STEP_PLACEMENT, type Placement, type XValue } from './curveAxis';
 import { runColor } from './runColors';
 import type { ChartTheme } from './theme';
 
@@ -14,7 +16,8 @@ export interface CurveOptions {
   /** How the weight smooths: TensorBoard's EMA, the time-weighted EMA or the centred moving average (see logs/smoothing). */
   smoother: Smoother;
   logY: boolean;
-  x: 'step' | 'wall_time';
+  /** The step, the wall time, the time since each run's first point, or a logged series that never decreases (see logs/xAxis). */
+  x: XAxis;
   /** Points drawn per series at most with SVG (min/max decimation beyond it). */
   maxPoints: number;
   /**
@@ -55,7 +58,12 @@ function hasWallTimes(series: Series): boolean {
   return series.wallTimes.length > 0 && series.wallTimes.every((w) => w !== null);
 }
 
-/** Names of the runs with no wall times at all: on a wall-time x axis their charts keep the step axis. */
+/** True for the axes that need wall times (a metric any of whose series lacks them keeps the step axis). */
+export function isTimeAxis(x: XAxis): boolean {
+  return x === 'wall_time' || x === 'relative';
+}
+
+/** Names of the runs with no wall times at all: on a time axis their charts keep the step axis. */
 export function runsWithoutWallTimes(runs: readonly Run[]): string[] {
   return runs.filter((r) => Object.values(r.scalars).some((s) => s.values.length) && !Object.values(r.scalars).some(hasWallTimes)).map((r) => r.name);
 }
@@ -157,10 +165,17 @@ function hover(name: string, raw: number[] | undefined): Record<string, unknown>
   return { customdata: raw, hovertemplate: `${name}<br>%{x}: %{y:.6g} smoothed, %{customdata:.6g} raw<extra></extra>` };
 }
 
-function seriesTraces(run: Run, tag: string, series: Series, color: string, theme: ChartTheme, options: CurveOptions): Record<string, unknown>[] {
+/** The points of `series` that have an x (those outside the x series' logged steps have none). */
+function placed(series: Series, xs: XValue[]): { series: Series; xs: XValue[] } {
+  if (!xs.includes(null)) return { series, xs };
+  const keep = xs.flatMap((x, i) => (x === null ? [] : [i]));
+  return { series: { steps: pick(series.steps, keep), wallTimes: pick(series.wallTimes, keep), values: pick(series.values, keep) }, xs: pick(xs, keep) };
+}
+
+function seriesTraces(run: Run, tag: string, logged: Series, xsLogged: XValue[], color: string, theme: ChartTheme, options: CurveOptions): Record<string, unknown>[] {
   const { metric, split } = metricOf(tag);
   const o = { ...options, smoothing: smoothingFor(metric, options.smoothing) };
-  const xs: (number | string | null)[] = o.x === 'step' ? series.steps : series.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString()));
+  const { series, xs } = placed(logged, xsLogged);
   const ys = series.values;
   const smooth = smoothSeries(series.steps, ys, o.smoother, o.smoothing);
   // Every trace of a series has one type: a scattergl fill 'tonexty' fills to the previous scattergl trace only.
@@ -201,30 +216,44 @@ function seriesTraces(run: Run, tag: string, series: Series, color: string, them
   return traces;
 }
 
-/** One figure per metric over all runs, sorted with losses first. */
-export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options: Partial<CurveOptions> = {}): Figure[] {
+/**
+ * One figure per metric over all runs, sorted with losses first. `placement`: where the points go on the x
+ * axis (by default worked out from `runs`; the log view passes one from the runs with all their tags, since
+ * the x series may be one its tag filter hides). A run the placement refuses is not drawn.
+ */
+export function trainingFigures(runs: readonly Run[], theme: ChartTheme, options: Partial<CurveOptions> = {}, placement?: Placement): Figure[] {
   const o = { ...DEFAULT_CURVE_OPTIONS, ...options };
+  const place = placement ?? placementOf(runs, o.x);
   const byMetric = new Map<string, Record<string, unknown>[]>();
   const values = new Map<string, number[]>();
-  // On a wall-time axis, a metric any of whose series lacks wall times keeps the step axis.
+  // On a time axis, a metric any of whose series lacks wall times keeps the step axis.
   const onSteps = new Set<string>();
-  if (o.x === 'wall_time') {
+  if (isTimeAxis(o.x)) {
     for (const run of runs) for (const [tag, series] of Object.entries(run.scalars)) if (series.values.length && !hasWallTimes(series)) onSteps.add(metricOf(tag).metric);
   }
   for (const run of runs) {
     for (const [tag, series] of Object.entries(run.scalars)) {
       if (!series.values.length) continue;
       const { metric } = metricOf(tag);
+      const xs = (onSteps.has(metric) ? STEP_PLACEMENT : place).xsOf(run.name, series);
+      if (!xs || xs.every((x) => x === null)) continue;
       const all = values.get(metric) ?? [];
       for (const v of series.values) all.push(v);
       values.set(metric, all);
       const traces = byMetric.get(metric) ?? [];
-      traces.push(...seriesTraces(run, tag, series, runColor(run.name, o.colors), theme, onSteps.has(metric) ? { ...o, x: 'step' } : o));
+      traces.push(...seriesTraces(run, tag, series, xs, runColor(run.name, o.colors), theme, o));
       byMetric.set(metric, traces);
     }
   }
   const metrics = [...byMetric.keys()].sort(compareMetrics);
-  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!, layout: metricLayout(metric, theme, o, values.get(metric)!, onSteps.has(metric) ? 'step' : o.x, byMetric.get(metric)!) }));
+  const axisOf = (metric: string): XAxisLayout => (onSteps.has(metric) ? { title: 'step (no wall times logged)', type: 'linear' } : place);
+  return metrics.map((metric) => ({ metric, data: byMetric.get(metric)!, layout: metricLayout(metric, theme, o, values.get(metric)!, axisOf(metric), byMetric.get(metric)!) }));
+}
+
+/** The x axis a chart is drawn on: its title and plotly axis type. */
+export interface XAxisLayout {
+  title: string;
+  type: 'linear' | 'date';
 }
 
 /** Chart order: losses first, then by name. */
@@ -236,12 +265,12 @@ export function compareMetrics(a: string, b: string): number {
  * A metric chart's layout; `x` is the axis drawn (the step axis where wall times are missing); `data` the
  * chart's traces, whose legend entries get room above the plot.
  */
-export function metricLayout(metric: string, theme: ChartTheme, o: CurveOptions, values: readonly number[], x: 'step' | 'wall_time', data: readonly Record<string, unknown>[], xTitle?: string): Record<string, unknown> {
+export function metricLayout(metric: string, theme: ChartTheme, o: CurveOptions, values: readonly number[], x: XAxisLayout, data: readonly Record<string, unknown>[]): Record<string, unknown> {
   return {
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     font: { color: theme.foreground, family: theme.font, size: FONT_SIZE },
-    xaxis: { title: { text: xTitle ?? (x === 'step' ? (o.x === 'wall_time' ? 'step (no wall times logged)' : 'step') : 'wall time') }, gridcolor: theme.grid, type: x === 'step' ? 'linear' : 'date' },
+    xaxis: { title: { text: x.title }, gridcolor: theme.grid, type: x.type },
     yaxis: { type: o.logY ? 'log' : 'linear', gridcolor: theme.grid, ...yAxisFormat(values, o.logY) },
     ...titleAndLegend(metric, data, o.width ?? NARROWEST_CHART),
     hovermode: 'closest',

@@ -16,7 +16,10 @@ Usage:
                                     files, or folders of them (event files of one folder form one run).
                                     --smoothing W (default 0.6), --smoother ema (TensorBoard's, the
                                     default) | time_ema (weighted by the step gaps) | moving_average
-                                    (centred), --log-y, --x step|wall_time.
+                                    (centred), --log-y, --x step | wall_time | relative (time since
+                                    each run's first point) | TAG (a logged series that never decreases,
+                                    e.g. num_input_tokens_seen or epoch; a run where it is missing or
+                                    decreases is named and left out).
                                     Without -o: ./report.html (the path is printed). Exit code 1 if no
                                     training log is found.
   losslab plot LOG... --format csv|json [-o FILE]

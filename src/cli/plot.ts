@@ -1,15 +1,16 @@
 // `losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs RE] [--tags RE] [--group-by RE | --group-level K]
-//  [--band std|minmax] [--smoothing W] [--smoother ema|time_ema|moving_average] [--log-y] [--x step|wall_time]`
+//  [--band std|minmax] [--smoothing W] [--smoother ema|time_ema|moving_average] [--log-y] [--x step|wall_time|relative|TAG]`
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { htmlReport } from '../charts/report';
 import { LIGHT_THEME } from '../charts/theme';
-import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, type CurveSelection } from '../charts/curveView';
+import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, xAxisNotes, type CurveSelection } from '../charts/curveView';
 import { DEFAULT_CURVE_OPTIONS } from '../charts/trainingCurves';
 import { scalarsCsv, scalarsJson } from '../logs/export';
 import { detectFormat, findLogFiles, loadRuns } from '../logs/files';
 import type { GroupBy } from '../logs/groups';
 import { isSmoother, SMOOTHERS } from '../logs/smoothing';
+import { monotoneTags } from '../logs/xAxis';
 
 const LOG_FILES = 'trainer_state.json, *.jsonl, metrics.json, *.csv, training.log and TensorBoard event files';
 
@@ -18,7 +19,7 @@ function flag(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-const USAGE = 'usage: losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs REGEX] [--tags REGEX] [--group-by REGEX | --group-level K] [--band std|minmax] [--smoothing 0.6] [--smoother ema|time_ema|moving_average] [--log-y] [--x step|wall_time]\n';
+const USAGE = 'usage: losslab plot LOG... [-o OUT] [--format html|csv|json] [--runs REGEX] [--tags REGEX] [--group-by REGEX | --group-level K] [--band std|minmax] [--smoothing 0.6] [--smoother ema|time_ema|moving_average] [--log-y] [--x step|wall_time|relative|TAG]\n';
 
 /** The view's selection from the command line, or an error message naming the bad argument. */
 function selectionOf(args: string[]): CurveSelection | string {
@@ -93,8 +94,22 @@ export async function plotCommand(args: string[]): Promise<number> {
     process.stderr.write(`losslab plot: no scalars in ${logs.join(', ')}${selection.runFilter || selection.tagFilter ? ' that pass --runs/--tags' : ''}: nothing to plot\n`);
     return 1;
   }
-  const options = { ...DEFAULT_CURVE_OPTIONS, smoothing, smoother, logY: args.includes('--log-y'), x: flag(args, '--x') === 'wall_time' ? ('wall_time' as const) : ('step' as const) };
+  const x = flag(args, '--x') ?? 'step';
+  if (x.trim() === '') {
+    process.stderr.write(`losslab plot: --x expects step, wall_time, relative or the tag of a logged series, got '${x}'\n`);
+    return 2;
+  }
+  const options = { ...DEFAULT_CURVE_OPTIONS, smoothing, smoother, logY: args.includes('--log-y'), x };
+  // A run whose x series is missing or decreases is named and left out; the others are drawn.
+  const axisNotes = xAxisNotes(selected, isGrouped(selection), options.x);
+  for (const note of axisNotes) process.stderr.write(`losslab plot: ${note}\n`);
+  notes.push(...axisNotes);
   const figures = viewFigures(selected, isGrouped(selection), selection.band, LIGHT_THEME, options);
+  if (!figures.length) {
+    const tags = monotoneTags(selected.sources);
+    process.stderr.write(`losslab plot: no run can be drawn with --x ${x}: nothing to plot (series that never decrease: ${tags.join(', ') || 'none'})\n`);
+    return 1;
+  }
   const plotly = readFileSync(path.join(__dirname, 'plotly.min.js'), 'utf8');
   writeFileSync(out, htmlReport(`Training curves: ${logs.map((l) => path.basename(l)).join(', ')}`, figures, plotly, notes));
   const where = chosen ? '' : ' (no -o given: report.html in the current folder)';

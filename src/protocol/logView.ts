@@ -2,6 +2,7 @@
 import type { CurveSelection } from '../charts/curveView';
 import type { HParams, Series } from '../logs/model';
 import { isSmoother, type Smoother } from '../logs/smoothing';
+import type { XAxis } from '../logs/xAxis';
 
 /** host → view: points appended to a run since the last update (the first update carries everything). */
 export interface RunPointsMessage {
@@ -29,7 +30,8 @@ export interface ExportSettings {
   smoothing: number;
   smoother: Smoother;
   logY: boolean;
-  x: 'step' | 'wall_time';
+  /** 'step', 'wall_time', 'relative' or the tag of the series drawn as the x axis. */
+  x: XAxis;
   /** Colours the user set, by run (or group) name. */
   colors: Record<string, string>;
   selection: CurveSelection;
@@ -67,7 +69,7 @@ function isSelection(v: unknown): v is CurveSelection {
 }
 
 function isExportSettings(msg: Record<string, unknown>): boolean {
-  return typeof msg.smoothing === 'number' && isSmoother(msg.smoother) && typeof msg.logY === 'boolean' && (msg.x === 'step' || msg.x === 'wall_time') && isStringRecord(msg.colors) && isSelection(msg.selection);
+  return typeof msg.smoothing === 'number' && isSmoother(msg.smoother) && typeof msg.logY === 'boolean' && typeof msg.x === 'string' && msg.x !== '' && isStringRecord(msg.colors) && isSelection(msg.selection);
 }
 
 /** Validates a message from the view before the host acts on it. */

@@ -5,10 +5,11 @@
 import type { ExportSettings, FromLogView, ToLogView } from '../../protocol/logView';
 import { appendSeries, seriesOf, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
-import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, type CurveSelection } from '../../charts/curveView';
-import { DEFAULT_CURVE_OPTIONS, runsWithoutWallTimes, type CurveOptions } from '../../charts/trainingCurves';
+import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, xAxisNotes, type CurveSelection } from '../../charts/curveView';
+import { DEFAULT_CURVE_OPTIONS, isTimeAxis, runsWithoutWallTimes, type CurveOptions } from '../../charts/trainingCurves';
+import { monotoneTags, type XAxis } from '../../logs/xAxis';
 import { loadTranslations, t } from '../l10n';
-import { button, checkbox, dropdown, slider } from '../ui/components';
+import { button, checkbox, dropdown, setDropdownOptions, slider } from '../ui/components';
 import { SelectionControls } from './selectionControls';
 import { RunsTableView, type TableState } from './runsTableView';
 
@@ -89,11 +90,13 @@ function redraw(): void {
       grid.appendChild(div);
       void Plotly.react(div.querySelector<HTMLElement>('.plot')!, figure.data, figure.layout, { displaylogo: false, responsive: true });
     }
+    showXChoices(selected.sources);
     selectionControls.showErrors(selected.errors);
     selectionControls.render(all, new Set(selected.runs.map((r) => r.name)), grouped ? selected.groups : undefined);
     tableView.render(selected.runs, theme, options.colors);
     const notes = [...selected.errors, ...all.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => t('{0}: skipped {1} × {2}', r.name, n, why)))];
-    if (options.x === 'wall_time' && !grouped) notes.push(...runsWithoutWallTimes(selected.runs).map((name) => t('{0} has no wall times: its charts keep the step axis', name)));
+    notes.push(...xAxisNotes(selected, grouped, options.x));
+    if (isTimeAxis(options.x) && !grouped) notes.push(...runsWithoutWallTimes(selected.runs).map((name) => t('{0} has no wall times: its charts keep the step axis', name)));
     const points = all.reduce((n, r) => n + Object.values(r.scalars).reduce((m, s) => m + s.values.length, 0), 0);
     const hidden = all.length - selected.runs.length;
     const filtered = hidden ? ` · ${t('{0} hidden by the filters', hidden)}` : '';
@@ -112,11 +115,28 @@ function exportSettings(): ExportSettings {
   return { smoothing: options.smoothing, smoother: options.smoother, logY: options.logY, x: options.x, colors: options.colors, selection };
 }
 
+const X_BUILT_IN = [
+  { value: 'step', label: t('Step') },
+  { value: 'wall_time', label: t('Wall time') },
+  { value: 'relative', label: t('Relative time') },
+];
+const xAxis = dropdown<XAxis>(t('X axis'), X_BUILT_IN, options.x, (v) => setOption('x', v));
+let xChoices = '';
+
+/** The x-axis choices: step, the two times, and every tag that never decreases in a run (the chosen one kept). */
+function showXChoices(sources: readonly Run[]): void {
+  const tags = monotoneTags(sources);
+  if (!X_BUILT_IN.some((o) => o.value === options.x) && !tags.includes(options.x)) tags.push(options.x);
+  if (tags.join('\n') === xChoices) return;
+  xChoices = tags.join('\n');
+  setDropdownOptions(xAxis, [...X_BUILT_IN, ...tags.map((tag) => ({ value: tag, label: tag }))], options.x);
+}
+
 controls.append(
   slider(t('Smoothing'), 0, 0.99, 0.01, options.smoothing, (v) => setOption('smoothing', v)),
   dropdown(t('Smoother'), [{ value: 'ema', label: t('EMA (TensorBoard)') }, { value: 'time_ema', label: t('Time-weighted EMA') }, { value: 'moving_average', label: t('Centred moving average') }], options.smoother, (v) => setOption('smoother', v)),
   checkbox(t('Log scale'), options.logY, (v) => setOption('logY', v)),
-  dropdown(t('X axis'), [{ value: 'step', label: t('Step') }, { value: 'wall_time', label: t('Wall time') }], options.x, (v) => setOption('x', v)),
+  xAxis,
   button(t('Export HTML report'), () => post({ type: 'exportHtml', ...exportSettings() }), 'primary'),
   button(t('Export CSV'), () => post({ type: 'exportScalars', format: 'csv', ...exportSettings() })),
   button(t('Export JSON'), () => post({ type: 'exportScalars', format: 'json', ...exportSettings() })),

@@ -26,16 +26,24 @@ export function dropdown<T extends string>(label: string, options: { value: T; l
   wrap.append(`${label} `);
   const el = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
   el.setAttribute('aria-label', label);
-  for (const o of options) {
-    const opt = document.createElement('vscode-option');
-    opt.setAttribute('value', o.value);
-    opt.textContent = o.label;
-    el.appendChild(opt);
-  }
-  el.value = value;
-  el.addEventListener('change', () => onChange(el.value as T));
   wrap.appendChild(el);
+  setDropdownOptions(wrap, options, value);
+  el.addEventListener('change', () => onChange(el.value as T));
   return wrap;
+}
+
+/** Replaces the options of a `dropdown` (its wrapper) and selects `value`. */
+export function setDropdownOptions<T extends string>(wrap: HTMLElement, options: { value: T; label: string }[], value: T): void {
+  const el = wrap.querySelector('vscode-dropdown') as HTMLElement & { value: string };
+  el.replaceChildren(
+    ...options.map((o) => {
+      const opt = document.createElement('vscode-option');
+      opt.setAttribute('value', o.value);
+      opt.textContent = o.label;
+      return opt;
+    }),
+  );
+  el.value = value;
 }
 
 /** A labelled range input (the toolkit has no slider); keyboard-operable like any native range. */
