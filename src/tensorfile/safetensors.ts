@@ -2,6 +2,7 @@
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {...}}, then the raw bytes.
 // Validated as the format requires: known dtypes, sizes that match the shapes, offsets inside the data,
 // no two tensors overlapping.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { FileDtype } from './dtypes';
 import { byteLength, fileError, type FileSource, type TensorEntry } from './tensorFile';
 
@@ -54,17 +55,51 @@ export function safetensorsEntries(source: FileSource): TensorEntry[] {
   return entries.map(({ end: _end, ...e }) => e);
 }
 
-/** Encodes float32 / int64 tensors as a .safetensors file (the layout above), for tests and exports. */
-export function encodeSafetensors(tensors: Record<string, { dtype: 'float32' | 'int64'; shape: number[]; data: Float32Array | BigInt64Array }>): Buffer[] {
+const CODES = Object.fromEntries(Object.entries(DTYPES).map(([code, dtype]) => [dtype, code])) as Record<FileDtype, string>;
+
+/** The start of a .safetensors file holding `tensors` in this order: the 8-byte length and the JSON header, padded so data starts 8-aligned. */
+export function safetensorsHeader(tensors: Record<string, { dtype: FileDtype; shape: number[] }>): Buffer {
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: t.dtype === 'float32' ? 'F32' : 'I64', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
-    offset += t.data.byteLength;
+    const bytes = byteLength(t);
+    header[name] = { dtype: CODES[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8); // data starts 8-aligned
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  return [length, Buffer.from(json), ...Object.values(tensors).map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))];
+  return Buffer.concat([length, Buffer.from(json)]);
+}
+
+/** Encodes float32 / int64 tensors as a .safetensors file (the layout above), for tests and exports. */
+export function encodeSafetensors(tensors: Record<string, { dtype: 'float32' | 'int64'; shape: number[]; data: Float32Array | BigInt64Array }>): Buffer[] {
+  return [safetensorsHeader(tensors), ...Object.values(tensors).map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))];
+}
+
+/** A tensor to stream to disk: its raw little-endian bytes arrive in chunks, in row-major order. */
+export interface StreamedTensor {
+  dtype: FileDtype;
+  shape: number[];
+  chunks: Iterable<ArrayBufferView>;
+}
+
+/** Writes a .safetensors file chunk by chunk: a file larger than memory is never held whole. */
+export function writeSafetensors(file: string, tensors: Record<string, StreamedTensor>): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, safetensorsHeader(tensors));
+    for (const [name, t] of Object.entries(tensors)) {
+      let written = 0;
+      for (const chunk of t.chunks) {
+        const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+        written += bytes.length;
+      }
+      if (written !== byteLength(t)) throw new Error(`'${name}': ${t.dtype} ${JSON.stringify(t.shape)} needs ${byteLength(t)} bytes, its chunks held ${written}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
