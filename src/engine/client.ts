@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineWorkerData, FromEngineWorker, OpRequest, OpResult, ToEngineWorker } from '../protocol/engine';
 import { requestBuffers } from './transfer';
-import type { MetricBatch, MetricsMessage, TrainingConfig, TrainingDoneMessage } from '../protocol/training';
+import { TRAINING_CONTROL, type MetricBatch, type MetricsMessage, type TrainingConfig, type TrainingDoneMessage } from '../protocol/training';
 
 interface Pending {
   resolve(result: OpResult): void;
@@ -70,14 +70,26 @@ export class EngineClient {
     });
   }
 
-  /** Trains a model on the engine; `onMetrics` receives metric batches (not one call per step). */
-  train(config: TrainingConfig, onMetrics: (batch: MetricBatch) => void): TrainingHandle {
+  /**
+   * Trains a model on the engine; `onMetrics` receives metric batches (not one call per step). The run
+   * computes at most one batch beyond those `onMetrics` has taken: it returns, or the promise it returns
+   * settles. stop() takes effect at the worker's next step, however busy either thread is.
+   */
+  train(config: TrainingConfig, onMetrics: (batch: MetricBatch) => void | Promise<void>): TrainingHandle {
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const done = new Promise<TrainingDoneMessage>((resolve, reject) => this.runs.set(id, { onMetrics, resolve, reject }));
+    const control = new Int32Array(new SharedArrayBuffer(TRAINING_CONTROL.slots * Int32Array.BYTES_PER_ELEMENT));
+    let received = 0;
+    let taken = Promise.resolve(); // batches count as taken in order: a later one waits for those before it
+    const take = (batch: MetricBatch) => {
+      const n = ++received;
+      const settled = Promise.resolve(onMetrics(batch)).catch(() => undefined);
+      taken = taken.then(() => settled).then(() => void Atomics.store(control, TRAINING_CONTROL.taken, n));
+    };
+    const done = new Promise<TrainingDoneMessage>((resolve, reject) => this.runs.set(id, { onMetrics: take, resolve, reject }));
     worker.ref();
-    worker.postMessage({ type: 'train', id, config } satisfies ToEngineWorker);
-    return { done, stop: () => this.worker?.postMessage({ type: 'stopTraining', id } satisfies ToEngineWorker) };
+    worker.postMessage({ type: 'train', id, config, control: control.buffer as SharedArrayBuffer } satisfies ToEngineWorker);
+    return { done, stop: () => void Atomics.store(control, TRAINING_CONTROL.stop, 1) };
   }
 
   /** True while a worker is running (it starts lazily on the first request). */

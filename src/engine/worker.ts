@@ -14,25 +14,19 @@ if (!port) throw new Error('engine worker must run inside a worker_threads Worke
 const settings = workerData as EngineWorkerData | undefined;
 if (settings?.memoryBudgetBytes) setMemoryBudget(settings.memoryBudgetBytes);
 
-const runs = new Map<number, TrainingRun>();
-
 async function train(message: StartTrainingMessage): Promise<void> {
   const post = (m: FromEngineWorker) => port!.postMessage(m);
   try {
-    const run = new TrainingRun(message.config, (batch) => post({ type: 'metrics', id: message.id, batch }));
-    runs.set(message.id, run);
+    const run = new TrainingRun(message.config, (batch) => post({ type: 'metrics', id: message.id, batch }), new Int32Array(message.control));
     const { reason, stepsPerSecond } = await run.run();
     post({ type: 'trainingDone', id: message.id, reason, stepsPerSecond });
   } catch (error) {
     post({ type: 'trainingDone', id: message.id, reason: 'failed', message: error instanceof Error ? error.message : String(error), stepsPerSecond: 0 });
-  } finally {
-    runs.delete(message.id);
   }
 }
 
 port.on('message', async (message: ToEngineWorker) => {
   if (message.type === 'train') return train(message);
-  if (message.type === 'stopTraining') return runs.get(message.id)?.stop();
   let reply: FromEngineWorker;
   try {
     // The request arrived in a message: its buffers (transferred or copied) are this worker's alone.

@@ -1,6 +1,6 @@
 // Messages between an engine client (extension host, CLI, notebook kernel) and the engine worker. Types only.
 import type { Tensor } from './tensor';
-import type { MetricsMessage, StartTrainingMessage, StopTrainingMessage, TrainingDoneMessage } from './training';
+import type { MetricsMessage, StartTrainingMessage, TrainingDoneMessage } from './training';
 
 /** A scalar/string/boolean option, or a tensor option such as `weight` / `pos_weight`. */
 export type OptionValue = number | string | boolean | null | Tensor;
@@ -46,7 +46,7 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ToEngineWorker = EvaluateMessage | StartTrainingMessage | StopTrainingMessage;
+export type ToEngineWorker = EvaluateMessage | StartTrainingMessage;
 export type FromEngineWorker = ResultMessage | ErrorMessage | MetricsMessage | TrainingDoneMessage;
 
 /** Settings the engine worker starts with (its workerData). */

@@ -92,6 +92,13 @@ export interface StopTrainingMessage {
   type: 'stopTraining';
 }
 
+/** view → host: the page has taken the metrics of run `run` up to step `step`; the run waits for this before it computes its next batch. */
+export interface TrainingReceivedMessage {
+  type: 'trainingReceived';
+  run: string;
+  step: number;
+}
+
 /** view → host: forget the finished runs (and the points so far of a running one): "Clear curves". */
 export interface ClearTrainingRunsMessage {
   type: 'clearTrainingRuns';
@@ -140,7 +147,7 @@ export interface PanelRefusedMessage {
   message: string;
 }
 
-export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage | TrainMessage | StopTrainingMessage | ClearTrainingRunsMessage | PanelReadyMessage;
+export type FromPanel = ComputeMessage | StateMessage | OpenInNotebookMessage | TrainMessage | StopTrainingMessage | TrainingReceivedMessage | ClearTrainingRunsMessage | PanelReadyMessage;
 export type ToPanel = OpResultMessage | TrainingMetricsMessage | TrainingEndMessage | ShowSceneMessage | PanelRefusedMessage;
 
 /** What the host accepts from the panel; anything larger is refused with a message naming the limit. */

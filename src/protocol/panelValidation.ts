@@ -145,6 +145,7 @@ function overrides(v: unknown): TrainingOverrides {
 const MESSAGES: { [K in FromPanel['type']]: (m: Fields, context: PanelContext) => Extract<FromPanel, { type: K }> } = {
   ready: (m) => (keys(m, ['type'], 'ready'), { type: 'ready' }),
   stopTraining: (m) => (keys(m, ['type'], 'stopTraining'), { type: 'stopTraining' }),
+  trainingReceived: (m) => (keys(m, ['type', 'run', 'step'], 'trainingReceived'), { type: 'trainingReceived', run: string(m.run, LIMIT.title, 'training run'), step: wholeNumber(m.step, 0, Number.MAX_SAFE_INTEGER, 'training step') }),
   clearTrainingRuns: (m) => (keys(m, ['type'], 'clearTrainingRuns'), { type: 'clearTrainingRuns' }),
   state: (m) => (keys(m, ['type', 'scene'], 'state'), { type: 'state', scene: scene(m.scene, 'state: scene') }),
   train: (m, context) => {

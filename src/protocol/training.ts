@@ -46,18 +46,25 @@ export interface TrainingConfig {
   seed: number;
 }
 
-/** host → worker: start a run; the worker answers with MetricsMessages and one TrainingDoneMessage. */
+/**
+ * host → worker: start a run; the worker answers with MetricsMessages and one TrainingDoneMessage.
+ * `control` is shared memory the host writes and the worker reads between steps (see TRAINING_CONTROL), so a
+ * stop never waits behind messages in either thread's queue.
+ */
 export interface StartTrainingMessage {
   type: 'train';
   id: number;
   config: TrainingConfig;
+  control: SharedArrayBuffer;
 }
 
-/** host → worker: stop the run `id` after its current step. */
-export interface StopTrainingMessage {
-  type: 'stopTraining';
-  id: number;
-}
+/**
+ * Int32 slots of StartTrainingMessage.control. `stop`: the host sets 1 to stop the run after its current step.
+ * `taken`: how many metric batches the host has taken (shown, or passed on); the worker computes no batch
+ * beyond the one in progress until all it sent are taken, so a busy host or page slows the run rather than
+ * letting it run ahead of what is shown.
+ */
+export const TRAINING_CONTROL = { stop: 0, taken: 1, slots: 2 } as const;
 
 /** Metric columns of consecutive steps (a batch, never one message per step). */
 export interface MetricBatch {

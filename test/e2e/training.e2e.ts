@@ -67,33 +67,46 @@ describe('training scene: Stop and Clear curves (browser)', () => {
     await scene.locator('input[aria-label="steps"]').fill('100000');
     await scene.locator('input[aria-label="learning rate"]').fill('0.01');
     await scene.locator('select[aria-label="optimizer"]').selectOption('adam');
+    // The size of every metrics batch the page gets: what "one batch" means at this machine's pace.
+    await scene.evaluate(() => {
+      const sizes: number[] = ((window as unknown as { batchSizes: number[] }).batchSizes = []);
+      window.addEventListener('message', (e: MessageEvent<{ type?: string; batch?: { steps: number[] } }>) => void (e.data?.type === 'trainingMetrics' && sizes.push(e.data.batch!.steps.length)));
+    });
     await scene.locator('vscode-button', { hasText: 'Train' }).click();
     const running = scene.locator('.numbers', { hasText: /\(adam, lr 0\.01, token\)\n\s+step (\d{4,}) of 100000/ });
     await running.waitFor({ timeout: 120_000 });
     // The step the page shows when Stop is clicked, read in the same task as the click.
-    const shown = await scene.locator('vscode-button', { hasText: 'Stop' }).evaluate((stop) => {
+    const { shown, batch } = await scene.locator('vscode-button', { hasText: 'Stop' }).evaluate((stop) => {
       const numbers = document.querySelector('section[data-scene="training"] .numbers')!.textContent ?? '';
       const steps = [...numbers.matchAll(/step (\d+) of 100000/g)].map((m) => Number(m[1]));
       (stop as HTMLElement).click();
-      return steps.at(-1)!;
+      return { shown: steps.at(-1)!, batch: Math.max(...(window as unknown as { batchSizes: number[] }).batchSizes) };
     });
-    const stopped = scene.locator('.numbers', { hasText: /\(adam, lr 0\.01, token\)\n\s+stopped at (\d+) steps\/s/ });
+    const clicked = Date.now();
+    const stopped = scene.locator('.numbers', { hasText: /\(adam, lr 0\.01, token\)\n\s+stopped at \d+ steps\/s/ });
     await stopped.waitFor({ timeout: 30_000 });
-    const rate = Number(/\(adam, lr 0\.01, token\)\n\s+stopped at (\d+) steps\/s/.exec(await scene.locator('.numbers').innerText())![1]);
-    const final = (await curve(view, 'loss', 'MLP on two moons (adam, lr 0.01, token)')).length;
-    // A batch is ~50 ms of steps; allow the batch in flight plus the page → host → worker round trip.
-    const allowed = Math.max(50, Math.ceil(rate * 0.25));
-    assert.ok(final - shown <= allowed, `stopped at step ${final}, ${final - shown} steps after the click at step ${shown} (${rate} steps/s; allowed ${allowed})`);
+    const seconds = (Date.now() - clicked) / 1000;
+    // The last step drawn (a long curve is drawn with fewer points than steps).
+    const final = await view.locator('[data-chart="training-loss"].js-plotly-plot').evaluate((el) => {
+      const traces = (el as unknown as { data: { name?: string; x: number[] }[] }).data;
+      return Math.max(...traces.filter((t) => t.name?.startsWith('MLP on two moons (adam, lr 0.01, token)')).map((t) => t.x.at(-1)!));
+    });
+    // The run computes one batch beyond those the page has taken, and the page may not have drawn the last batch
+    // it took: two batches at most (a batch is ~50 ms of steps).
+    const allowed = 2 * batch;
+    assert.ok(final - shown <= allowed, `stopped at step ${final}, ${final - shown} steps after the click at step ${shown} (largest batch ${batch} steps; allowed ${allowed}); "stopped" shown ${seconds.toFixed(1)} s after the click`);
+    console.log(`      stop: ${final - shown} steps after the click at step ${shown} (largest batch ${batch}), shown stopped ${seconds.toFixed(1)} s later`);
   });
 
-  // Known failure, left open: after Clear curves the next run's completion line never shows.
-  it.skip('"Clear curves" sticks: the next "Train a Model" run is shown alone', async () => {
+  it('"Clear curves" sticks: the next "Train a Model" run is shown alone', async () => {
     const view = wb.webview();
     const scene = view.locator('section[data-scene="training"]');
     await scene.locator('vscode-button', { hasText: 'Clear curves' }).click();
+    // Another editor hides the panel, whose page goes; "Train a Model" shows it again and the host replays its runs.
+    await wb.openFile('README.md');
     await wb.runCommand('Loss Lab: Train a Model');
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Softmax regression on blobs' }).first().waitFor();
-    await wb.page.keyboard.press('Enter');
+    // Not Enter: the list opens on its first preset, MLP on two moons.
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Softmax regression on blobs' }).first().click();
     await scene.locator('.numbers', { hasText: /Softmax regression on blobs.*\n\s+completed at \d+ steps\/s/ }).waitFor({ timeout: 120_000 });
     const numbers = await scene.locator('.numbers').innerText();
     assert.doesNotMatch(numbers, /MLP on two moons/, numbers);

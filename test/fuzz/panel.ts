@@ -20,6 +20,7 @@ const tensor = (dtype: string, shape: unknown[], data: unknown[]) => ({ dtype, s
 const VALID: Json[] = [
   { type: 'ready' },
   { type: 'stopTraining' },
+  { type: 'trainingReceived', run: 'MLP on two moons (adam, lr 0.01, token)', step: 20 },
   { type: 'state', scene: 'softmax-ce' },
   { type: 'train', preset: 0, overrides: { lr: 0.01, steps: 100, optimizer: 'adam' } },
   {

@@ -262,7 +262,7 @@ describe('training runs on the engine worker', () => {
 
   async function train(config: Partial<TrainingConfig>): Promise<{ batches: MetricBatch[]; series: (name: string) => number[]; stepsPerSecond: number }> {
     const batches: MetricBatch[] = [];
-    const run = engine.train({ ...DEFAULT_TRAINING, ...config }, (b) => batches.push(b));
+    const run = engine.train({ ...DEFAULT_TRAINING, ...config }, (b) => void batches.push(b));
     const done = await run.done;
     const series = (name: string) => batches.flatMap((b) => b.metrics[name]?.values ?? []);
     return { batches, series, stepsPerSecond: done.stepsPerSecond };
@@ -304,6 +304,25 @@ describe('training runs on the engine worker', () => {
     const run = engine.train({ ...DEFAULT_TRAINING, steps: 1_000_000 }, () => undefined);
     setTimeout(() => run.stop(), 300);
     assert.equal((await run.done).reason, 'stopped');
+  });
+
+  it('computes no batch beyond the one in progress until the consumer has taken those sent, and a stop ends a run that waits', async function () {
+    this.timeout(20_000);
+    const batches: MetricBatch[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const run = engine.train({ ...DEFAULT_TRAINING, steps: 1_000_000 }, (b) => (batches.push(b), batches.length === 1 ? held : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(batches.length, 1, 'the first batch is not taken yet: the run waits');
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.ok(batches.length > 3, `taken: the run goes on (${batches.length} batches)`);
+    run.stop();
+    assert.equal((await run.done).reason, 'stopped');
+    const waiting = engine.train({ ...DEFAULT_TRAINING, steps: 1_000_000 }, () => new Promise<void>(() => undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    waiting.stop();
+    assert.equal((await waiting.done).reason, 'stopped');
   });
 
   for (const preset of [{ name: 'an MLP on two moons', config: {} }, { name: 'a character MLP with 2 micro-batches', config: { model: 'char_mlp', dataset: { kind: 'text', text, context: 3, sequenceLength: 8 }, gradAccumulation: 2, batchSize: 8 } }] as const) {

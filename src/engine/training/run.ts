@@ -1,8 +1,8 @@
 // A training run in the engine worker: one step graph per optimizer step on ORT (or one gradient graph per
 // micro-batch and an update graph when accumulating), state fed back, metrics sent in batches about every
-// 50 ms, and a stop honoured between steps.
+// 50 ms, a stop honoured between steps, and never more than one batch ahead of what the host has taken.
 import * as ort from 'onnxruntime-node';
-import type { MetricBatch, TrainingConfig } from '../../protocol/training';
+import { TRAINING_CONTROL, type MetricBatch, type TrainingConfig } from '../../protocol/training';
 import { sessionFor } from '../runtime/sessions';
 import { rng, toy2d, type Batch, type Dataset } from './data';
 import { globalDenominator } from './loss';
@@ -70,18 +70,27 @@ interface StepResult {
 }
 
 export class TrainingRun {
-  private stopped = false;
   private readonly random: () => number;
   readonly params: Record<string, Float32Array> = {};
   private readonly state: Record<string, Float32Array> = {};
   private readonly shapes: Record<string, number[]> = {};
 
-  constructor(readonly config: TrainingConfig, private readonly emit: (batch: MetricBatch) => void) {
+  /** `control`: the host's stop flag and count of batches taken (TRAINING_CONTROL), in shared memory. */
+  constructor(
+    readonly config: TrainingConfig,
+    private readonly emit: (batch: MetricBatch) => void,
+    private readonly control: Int32Array,
+  ) {
     this.random = rng(config.seed + 1);
   }
 
-  stop(): void {
-    this.stopped = true;
+  private get stopped(): boolean {
+    return Atomics.load(this.control, TRAINING_CONTROL.stop) !== 0;
+  }
+
+  /** Waits until the host has taken every batch sent (or stops the run): the next one is then the only one in progress. */
+  private async keepPace(sent: number): Promise<void> {
+    while (Atomics.load(this.control, TRAINING_CONTROL.taken) < sent && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   private batchFeeds(batch: Batch): Record<string, ort.Tensor> {
@@ -171,6 +180,7 @@ export class TrainingRun {
     let lastEmit = performance.now();
     const started = performance.now();
     let done = 0;
+    let sent = 0;
     for (let t = 1; t <= c.steps && !this.stopped; t++) {
       const lr = learningRate(c, t);
       const r = await step(lr, t);
@@ -190,8 +200,9 @@ export class TrainingRun {
       if (performance.now() - lastEmit >= EMIT_EVERY_MS) {
         this.emit(pending);
         pending = { steps: [], metrics: {} };
+        await new Promise((resolve) => setImmediate(resolve)); // let evaluate requests in
+        await this.keepPace(++sent);
         lastEmit = performance.now();
-        await new Promise((resolve) => setImmediate(resolve)); // let a stop request in
       }
     }
     if (pending.steps.length) this.emit(pending);

@@ -1,6 +1,7 @@
 // The playground's Training scene, host side: runs a preset on the engine worker (one run at a time), shows
-// VS Code progress that can cancel it, forwards metric batches to the panel as they come, and keeps every run
-// so that a panel that was hidden or reloaded gets its curves back.
+// VS Code progress that can cancel it, forwards metric batches to the panel as they come (the run waits for the
+// page to take them, so it never runs ahead of what is shown), and keeps every run so that a panel that was
+// hidden or reloaded gets its curves back.
 import * as vscode from 'vscode';
 import type { EngineClient } from '../../engine/client';
 import type { ToPanel, TrainingEndMessage, TrainingOverrides } from '../../protocol/panel';
@@ -16,11 +17,14 @@ interface RunRecord {
 export class PanelTraining {
   private readonly runs = new Map<string, RunRecord>();
   private stopCurrent: (() => void) | undefined;
+  /** Batches posted to the page and not yet taken by it: the run's step, and what lets the run go on. */
+  private unreceived: { run: string; step: number; release(): void }[] = [];
 
+  /** `post` resolves false when the page will not get the message (hidden, or not loaded yet). */
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly engine: () => EngineClient,
-    private readonly post: (m: ToPanel) => void,
+    private readonly post: (m: ToPanel) => Promise<boolean>,
   ) {}
 
   /** Trains preset `preset` with the panel's overrides; resolves when the run ends (however it ends). */
@@ -37,10 +41,13 @@ export class PanelTraining {
       let last = 0;
       const run = this.engine().train(config, (batch) => {
         append(record.batch, batch);
-        this.post({ type: 'trainingMetrics', run: name, batch, steps: config.steps });
         const step = batch.steps.at(-1) ?? last;
         progress.report({ increment: ((step - last) / config.steps) * 100, message: vscode.l10n.t('step {0} of {1}', step, config.steps) });
         last = step;
+        return new Promise<void>((release) => {
+          this.unreceived.push({ run: name, step, release });
+          void this.post({ type: 'trainingMetrics', run: name, batch, steps: config.steps }).then((delivered) => delivered || this.releaseAll());
+        });
       });
       this.stopCurrent = () => run.stop();
       token.onCancellationRequested(() => run.stop());
@@ -59,8 +66,21 @@ export class PanelTraining {
     this.stopCurrent?.();
   }
 
+  /** The page has taken run `run`'s metrics up to step `step`. */
+  received(run: string, step: number): void {
+    const taken = this.unreceived.filter((u) => u.run === run && u.step <= step);
+    this.unreceived = this.unreceived.filter((u) => !taken.includes(u));
+    for (const u of taken) u.release();
+  }
+
+  /** Lets the run go on without the page: it was hidden or closed, or its curves cleared. */
+  releaseAll(): void {
+    for (const u of this.unreceived.splice(0)) u.release();
+  }
+
   /** "Clear curves": finished runs are forgotten, a running one keeps only the points still to come. */
   clear(): void {
+    this.releaseAll();
     for (const [name, r] of this.runs) {
       if (r.end) this.runs.delete(name);
       else r.batch = { steps: [], metrics: {} };
@@ -70,14 +90,14 @@ export class PanelTraining {
   /** Everything so far, for a page that has just loaded. */
   replay(): void {
     for (const [run, r] of this.runs) {
-      this.post({ type: 'trainingMetrics', run, batch: r.batch, steps: r.steps });
-      if (r.end) this.post(r.end);
+      void this.post({ type: 'trainingMetrics', run, batch: r.batch, steps: r.steps });
+      if (r.end) void this.post(r.end);
     }
   }
 
   private end(message: TrainingEndMessage, record?: RunRecord): TrainingEndMessage {
     if (record) record.end = message;
-    this.post(message);
+    void this.post(message);
     return message;
   }
 }

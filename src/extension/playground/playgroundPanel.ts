@@ -52,26 +52,30 @@ export class PlaygroundPanel implements vscode.Disposable {
     });
     panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.onDidChangeViewState(() => (this.ready &&= panel.visible), undefined, this.disposables);
+    panel.onDidChangeViewState(() => {
+      this.ready &&= panel.visible;
+      if (!this.ready) this.training.releaseAll(); // a hidden panel has no page to take the metrics
+    }, undefined, this.disposables);
   }
 
   /** Shows scene `scene` (a playground scene id, e.g. 'softmax-ce'; a command may pass anything: else the first), its controls set to `settings`. */
   showScene(scene: string, settings?: SceneSettings): void {
     this.panel.reveal();
-    this.post({ type: 'showScene', scene: isPanelScene(scene) ? scene : PANEL_SCENES[0], ...(settings && { settings }) });
+    void this.post({ type: 'showScene', scene: isPanelScene(scene) ? scene : PANEL_SCENES[0], ...(settings && { settings }) });
   }
 
   /** Shows the Training scene and trains preset `preset` there; resolves when the run ends. */
   train(preset: number): Promise<TrainingEndMessage> {
     this.panel.reveal();
-    this.post({ type: 'showScene', scene: 'training' });
+    void this.post({ type: 'showScene', scene: 'training' });
     return this.training.start(preset, {});
   }
 
-  /** Posts to the page, or keeps the message until the page says it is ready (a hidden panel has no page). */
-  private post(message: ToPanel): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-    else if (message.type !== 'trainingMetrics' && message.type !== 'trainingEnd') this.queued.push(message); // runs are replayed whole
+  /** Posts to the page, or keeps the message until the page says it is ready (a hidden panel has no page); false when the page does not get it now. */
+  private async post(message: ToPanel): Promise<boolean> {
+    if (this.ready) return this.panel.webview.postMessage(message);
+    if (message.type !== 'trainingMetrics' && message.type !== 'trainingEnd') this.queued.push(message); // runs are replayed whole
+    return false;
   }
 
   /** Acts on a message only once it is checked; a refused one is answered with the reason, shown inline. */
@@ -82,9 +86,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     if (message.type === 'ready') {
       this.ready = true;
       this.training.replay();
-      for (const m of this.queued.splice(0)) this.post(m);
+      for (const m of this.queued.splice(0)) void this.post(m);
     } else if (message.type === 'train') void this.training.start(message.preset, message.overrides);
     else if (message.type === 'stopTraining') this.training.stop();
+    else if (message.type === 'trainingReceived') this.training.received(message.run, message.step);
     else if (message.type === 'clearTrainingRuns') this.training.clear();
     else {
       const reply = await answerChecked(message, this.engine(), this.storage);
@@ -94,6 +99,7 @@ export class PlaygroundPanel implements vscode.Disposable {
 
   dispose(): void {
     this.training.stop();
+    this.training.releaseAll();
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

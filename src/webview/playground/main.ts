@@ -135,6 +135,9 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
     refused.hidden = false;
   } else if (m?.type === 'trainingMetrics' || m?.type === 'trainingEnd') {
     for (const scene of SCENES) scene.receive?.(m);
+    // The run waits for this before it computes its next batch: it never runs far beyond what is shown.
+    const step = m.type === 'trainingMetrics' ? m.batch.steps.at(-1) : undefined;
+    if (step !== undefined) post({ type: 'trainingReceived', run: m.run, step });
   }
 });
 post({ type: 'ready' });
