@@ -11,13 +11,15 @@ export function median(sorted: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-export async function time(repeats: number, prepare: () => Promise<() => unknown>): Promise<number> {
+/** `warmUp`: one untimed call first (caches, sessions, JIT); leave it out for a call that takes seconds. */
+export async function time(repeats: number, prepare: () => Promise<() => unknown>, warmUp = true): Promise<number> {
   const samples: number[] = [];
-  for (let i = 0; i < repeats + 1; i++) {
+  const warmUps = warmUp ? 1 : 0;
+  for (let i = 0; i < repeats + warmUps; i++) {
     const action = await prepare();
     const t0 = performance.now();
     await action();
-    if (i > 0) samples.push(performance.now() - t0); // the first call warms caches and sessions
+    if (i >= warmUps) samples.push(performance.now() - t0);
   }
   return median(samples);
 }
