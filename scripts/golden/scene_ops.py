@@ -1,6 +1,8 @@
 """PyTorch references (float64, CPU) for the ops behind the playground's later scenes, in the losslab-golden/1
 format of test/golden/public.json: beam_score (length normalisation), clip_grad_norm_ and clip_grad_value_
-(gradient clipping; the values are torch.nn.utils' own, the gradients those of the same formula under autograd). Written to test/golden/sceneOps.json;
+(gradient clipping; the values are torch.nn.utils' own, the gradients those of the same formula under autograd) and
+multi_task_gradient (multi-task balancing: the K task gradients of a small shared layer from torch.autograd, combined
+by fixed weights, by gradient normalisation and by adaptive weights). Written to test/golden/sceneOps.json;
 the tests never need Python.
 
     /usr/bin/python3 scripts/golden/scene_ops.py
@@ -87,6 +89,45 @@ for i, (g, max_norm, p) in enumerate(norm_cases):
 for i, (g, c) in enumerate([([3.0, 0.4], 1.0), ([-2.5, 0.3, 1.7, -0.2], 0.5), (None, 1.0)]):
     grads = f32(g) if g is not None else f32(torch.randn(2, 5) * 2)
     case(f"clip_grad_value_/basic/{i:02d}", "clip_grad_value_", {"grads": grads}, {"clip_value": c}, clip_value)
+
+
+# multi_task_gradient: grads [K, ...] = each task's gradient of one shared parameter, taken from autograd on a small
+# model (a shared linear layer under a cross-entropy, an MSE and a contrastive head), or random; the combination
+# Σ c_k·g_k with c_k = w_k, w_k/‖g_k‖ or w_k/(‖g_k‖ + eps), differentiated by autograd in float64.
+def multi_task(grads, weights, strategy="weighted", eps=1e-8):
+    K = grads.shape[0]
+    rows = grads.reshape(K, -1)
+    norms = rows.norm(dim=1)
+    coef = weights if strategy == "weighted" else weights / (norms if strategy == "normalized" else norms + eps)
+    total = (rows * coef[:, None]).sum(0).reshape(grads.shape[1:])
+    return total, {"norms": norms, "coefficients": coef}
+
+
+def task_gradients():
+    """[3, 4, 3]: the gradients of three task losses w.r.t. one shared W [4, 3], each from its own backward."""
+    W = f32(torch.randn(4, 3)).requires_grad_(True)
+    x = f32(torch.randn(5, 3))
+    y = torch.randint(0, 4, (5,))
+    losses = [
+        torch.nn.functional.cross_entropy(x @ W.T, y),
+        torch.nn.functional.mse_loss(x @ W.T, f32(torch.randn(5, 4))),
+        torch.nn.functional.cross_entropy(torch.nn.functional.normalize(W, dim=1) @ torch.nn.functional.normalize(f32(torch.randn(4, 3)), dim=1).T / 0.07, torch.arange(4)),
+    ]
+    return torch.stack([torch.autograd.grad(l, W)[0] for l in losses]).detach()
+
+
+mt_cases = [
+    ("weighted", task_gradients(), [1.0, 0.5, 0.1], {}),
+    ("normalized", task_gradients(), [1.0, 0.5, 0.1], {}),
+    ("adaptive", task_gradients(), [1.0, 1.0, 1.0], {"eps": 0.1}),
+    ("adaptive", None, [1.0, 2.0], {}),
+    ("normalized", None, [0.3, 1.0, 0.7, 2.0], {}),
+    ("weighted", None, [2.0, -1.0], {}),
+]
+for i, (strategy, g, w, extra) in enumerate(mt_cases):
+    grads = f32(g) if g is not None else f32(torch.randn(len(w), 6) * torch.tensor([10.0 ** -k for k in range(len(w))])[:, None])
+    options = {"strategy": strategy, **extra}
+    case(f"multi_task_gradient/{strategy}/{i:02d}", "multi_task_gradient", {"grads": grads, "weights": f32(w)}, options, multi_task)
 
 path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "sceneOps.json")
 with open(path, "w") as fh:

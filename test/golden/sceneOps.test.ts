@@ -17,7 +17,7 @@ describe(`scene ops against PyTorch (${golden.cases.length} cases)`, () => {
 
   it('covers every op it is written for', () => {
     const ops = new Set(golden.cases.map((c) => c.op));
-    for (const op of ['beam_score', 'clip_grad_norm_', 'clip_grad_value_']) assert.ok(ops.has(op), `no case for ${op}`);
+    for (const op of ['beam_score', 'clip_grad_norm_', 'clip_grad_value_', 'multi_task_gradient']) assert.ok(ops.has(op), `no case for ${op}`);
   });
 
   for (const c of golden.cases) {

@@ -5,6 +5,7 @@ import { ctcLoss } from './ctc';
 import { focalLoss, sigmoidFocalLoss } from './focal';
 import { infoNce } from './infoNce';
 import { linearCrossEntropy } from './linearCrossEntropy';
+import { multiTaskGradient } from './multiTask';
 import { dpoLoss, rewardModelLoss } from './preference';
 import { causalLmLoss, perplexity, sequenceCrossEntropy, topKAccuracy } from './tokens';
 import { crossEntropy, nllLoss } from './crossEntropy';
@@ -46,6 +47,7 @@ const ALL: OpDefinition[] = [
   beamScore,
   clipGradNorm,
   clipGradValue,
+  multiTaskGradient,
 ];
 
 export const OP_DEFINITIONS: ReadonlyMap<string, OpDefinition> = new Map(ALL.map((op) => [op.name, op]));

@@ -7,6 +7,7 @@ import { themeNow, type Scene, type SceneContext } from './scene';
 import { backprop } from './scenes/backprop';
 import { klDirections } from './scenes/klDirections';
 import { masksDenominators } from './scenes/masksDenominators';
+import { multiTaskBalancing } from './scenes/multiTask';
 import { otherLosses } from './scenes/otherLosses';
 import { preferences } from './scenes/preferences';
 import { rlhfObjective } from './scenes/rlhf';
@@ -48,7 +49,7 @@ const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
 const SCENE_GROUPS: { label: string; scenes: Scene[] }[] = [
   { label: t('Losses'), scenes: [softmaxCrossEntropy, klDirections, backprop, masksDenominators, otherLosses] },
   { label: t('Objectives'), scenes: [preferences, rlhfObjective, lengthNormalization] },
-  { label: t('Training'), scenes: [gradientClipping, trainingScene(presets, post, ctx.openInNotebook)] },
+  { label: t('Training'), scenes: [gradientClipping, multiTaskBalancing, trainingScene(presets, post, ctx.openInNotebook)] },
 ];
 const SCENES: Scene[] = SCENE_GROUPS.flatMap((g) => g.scenes);
 const nav = document.createElement('nav');
