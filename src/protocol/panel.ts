@@ -52,7 +52,7 @@ export interface OpResultMessage {
  * Every scene of the playground, by id. The host accepts only these wherever the panel names a scene (a
  * snapshot's scene becomes part of a file name): a new scene adds its id here.
  */
-export const PANEL_SCENES = ['softmax-ce', 'kl', 'preferences', 'rlhf', 'backprop', 'masks', 'other', 'length', 'clipping', 'multi-task', 'training'] as const;
+export const PANEL_SCENES = ['softmax-ce', 'kl', 'preferences', 'rlhf', 'bert', 'backprop', 'masks', 'other', 'length', 'clipping', 'multi-task', 'training'] as const;
 export type PanelSceneId = (typeof PANEL_SCENES)[number];
 
 /** view → host: the panel's state changed (kept for reloads; also what "Open in notebook" would use). */

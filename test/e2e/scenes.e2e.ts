@@ -2,6 +2,7 @@
 // scene's formula (typeset, hover → its chart element), and a screenshot of every scene in light and dark.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
+import { TOKENS, VOCAB } from '../../src/webview/playground/scenes/bertObjectivesModel';
 import { openWorkbench, type Workbench } from './workbench';
 
 async function drag(view: FrameLocator, label: string, value: number): Promise<void> {
@@ -149,6 +150,112 @@ describe('playground objective scenes (browser)', () => {
     await drag(view, 'spike threshold k', 2);
     await numbers.filter({ hasText: '(k = 2)' }).filter({ hasText: '[3.2000, 1.1000]' }).waitFor();
     await wb.screenshot('playground-clipping');
+  });
+
+  it('BERT-family objectives: MLM, NSP, PLM and RTD losses and the tokens that get a gradient follow the controls, as in float64', async () => {
+    await view.locator('nav button[data-scene="bert"]').click();
+    const scene = view.locator('section[data-scene="bert"]');
+    const numbers = scene.locator('.numbers');
+    await numbers.filter({ hasText: 'L_MLM' }).waitFor();
+    // The scene's stand-in models, written out here: an encoder that copies what it reads (not [MASK]) and leans to
+    // the original word; XLNet's model surer the more of the order it has seen; ELECTRA's discriminator.
+    const ids = TOKENS.map((w) => VOCAB.indexOf(w));
+    const MASK = VOCAB.indexOf('[MASK]');
+    const maskable = ids.flatMap((id, p) => (id > MASK ? [p] : []));
+    const pattern = (p: number, v: number) => 0.5 * Math.sin(1.3 * p + 0.7 * v);
+    const ce = (row: number[], y: number) => -logSoftmax(row)[y];
+    const encoderCe = (input: number[], p: number) => ce(VOCAB.map((_, v) => pattern(p, v) + (input[p] !== MASK && v === input[p] ? 2.5 : 0) + (v === ids[p] ? 1.5 : 0)), ids[p]);
+    const bce = (x: number, y: number) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const near = (got: number, want: number, what: string, text: string) => assert.ok(Math.abs(got - want) < 2e-4 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}\n${text}`);
+    const after = (text: string, name: string) => line(text, name).slice(name.length).trim();
+    const pairs = (text: string, name: string) => after(text, name).split(' ').map((x) => [Number(x.slice(0, x.indexOf(':'))), VOCAB.indexOf(x.slice(x.indexOf(':') + 1))]);
+    const gradientCount = (text: string) => Number(line(text, 'tokens with a gradient').match(/(\d+) of 24/)![1]);
+    const pick = (label: string, option: string) =>
+      scene.locator(`vscode-dropdown[aria-label="${label}"]`).evaluate((el, v) => {
+        (el as HTMLElement & { value: string }).value = v;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, option);
+    const settled = async (has: RegExp) => {
+      await numbers.filter({ hasText: has }).waitFor();
+      return numbers.innerText();
+    };
+
+    // MLM: the count of predicted positions is round(rate · 21) (whole words only under whole-word masking).
+    let seed = 1;
+    let lastMlm = NaN;
+    for (const [rate, wholeWord, resample] of [[0.15, false, false], [0.3, false, true], [0.4, true, false], [0.15, true, true]] as const) {
+      const box = scene.locator('vscode-checkbox', { hasText: 'whole-word masking' });
+      if ((await box.evaluate((el) => (el as HTMLInputElement).checked)) !== wholeWord) await box.click();
+      await drag(view, 'mask rate', rate);
+      if (resample) await scene.locator('vscode-button', { hasText: 'Re-sample' }).click(), seed++;
+      const count = Math.max(1, Math.round(21 * rate));
+      const text = await settled(new RegExp(`^seed\\s+${seed}\\nmask rate\\s+${rate.toFixed(2)}${wholeWord ? ' \\(whole' : '$'}`, 'm'));
+      const predicted = after(text, 'predicted positions').split(', ').map(Number);
+      if (wholeWord) {
+        assert.ok(predicted.length <= count && predicted.length >= count - 2, `${predicted.length} of ${count}\n${text}`);
+        for (const p of predicted) {
+          if (TOKENS[p].startsWith('##')) assert.ok(predicted.includes(p - 1), `piece ${p} without its word\n${text}`);
+          if (TOKENS[p + 1]?.startsWith('##')) assert.ok(predicted.includes(p + 1), `word at ${p} cut\n${text}`);
+        }
+      } else assert.equal(predicted.length, count, text);
+      const input = [...ids];
+      for (const [p, id] of pairs(text, 'input there')) input[p] = id;
+      lastMlm = mean(predicted.map((p) => encoderCe(input, p)));
+      near(value(text, 'L_MLM'), lastMlm, `L_MLM at rate ${rate}`, text);
+      assert.equal(gradientCount(text), predicted.length, text);
+    }
+
+    // NSP: BCE with logits on the [CLS] score; BERT's loss is L_MLM + L_NSP.
+    await pick('Objective', 'nsp');
+    for (const [s, next] of [[1.5, true], [-2.3, false], [4, true]] as const) {
+      await pick('sentence B', next ? 'next' : 'random');
+      await drag(view, '[CLS] score s', s);
+      const text = await settled(new RegExp(`y \\(IsNext\\)\\s+${next ? 1 : 0}\\n.*score s\\s+${s.toFixed(4)}`));
+      near(value(text, 'L_NSP'), bce(s, next ? 1 : 0), `L_NSP at s = ${s}`, text);
+      near(value(text, 'L_MLM + L_NSP'), lastMlm + bce(s, next ? 1 : 0), 'BERT’s L_MLM + L_NSP', text);
+      assert.equal(gradientCount(text), 1, text);
+    }
+
+    // PLM: the loss over the last round(21/K) steps of the order, each seeing the steps before it.
+    await pick('Objective', 'plm');
+    for (const K of [1, 6, 3]) {
+      await drag(view, 'PLM: predict the last n/K', K);
+      const P = Math.max(1, Math.round(21 / K));
+      const text = await settled(new RegExp(`last n/K\\)\\s+${P} / 21`));
+      const order = after(text, 'factorisation order z').split(' ').map(Number);
+      assert.deepEqual([...order].sort((a, b) => a - b), maskable, text);
+      const losses = order.map((p, k) => ce(VOCAB.map((_, v) => pattern(p, v) + (v === ids[p] ? 0.5 + (3 * k) / 21 : 0)), ids[p]));
+      near(value(text, 'L_PLM'), mean(losses.slice(21 - P)), `L_PLM at K = ${K}`, text);
+      assert.equal(gradientCount(text), P, text);
+    }
+    assert.equal(await scene.locator('[data-chart="bert-visibility"]').isVisible(), true, 'the visibility matrix is drawn for PLM');
+
+    // RTD: the generator's MLM loss (its input all [MASK]) + λ · the discriminator's BCE over all 24 tokens.
+    await pick('Objective', 'rtd');
+    for (const lambda of [50, 10, 100]) {
+      await drag(view, 'λ', lambda);
+      const text = await settled(new RegExp(`^λ·L_D\\s+`, 'm'));
+      const samples = pairs(text, 'generator samples');
+      const genInput = ids.map((id, p) => (samples.some(([q]) => q === p) ? MASK : id));
+      const replaced = ids.map((id, p) => (samples.find(([q]) => q === p)?.[1] ?? id) !== id);
+      const lG = mean(samples.map(([p]) => encoderCe(genInput, p)));
+      const lD = mean(replaced.map((r, p) => bce((r ? 2 : -2) + 1.2 * Math.sin(2.1 * p + 0.5), r ? 1 : 0)));
+      near(value(text, 'L_G (MLM)'), lG, 'L_G', text);
+      near(value(text, 'L_D (BCE)'), lD, 'L_D', text);
+      near(value(text, 'λ·L_D'), lambda * lD, `λ·L_D at λ = ${lambda}`, text);
+      near(value(text, 'L = L_G + λ·L_D'), lG + lambda * lD, 'L', text);
+      assert.equal(value(text, 'replaced tokens'), replaced.filter(Boolean).length, text);
+      assert.equal(gradientCount(text), 24, text);
+    }
+    await drag(view, 'λ', 50);
+    await settled(/L = L_G \+ λ·L_D/);
+    await wb.screenshot('playground-bert-rtd');
+    await pick('Objective', 'plm');
+    await settled(/L_PLM/);
+    await wb.screenshot('playground-bert-plm');
+    await pick('Objective', 'mlm');
+    await settled(/L_MLM/);
   });
 
   it('screenshots of every scene in the light and the dark theme', async () => {

@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNotebook, serializeNotebook } from '../../src/notebook/format';
+import { bertNotebookCode } from '../../src/webview/playground/scenes/bertObjectivesCode';
+import { IDS, MASK_ID, mlmLogits, mlmSample, T, V } from '../../src/webview/playground/scenes/bertObjectivesModel';
 import { clippingNotebookCode } from '../../src/webview/playground/scenes/gradientClippingCode';
 import { BEAM_HYPOTHESES, lengthNotebookCode } from '../../src/webview/playground/scenes/lengthNormalizationCode';
 
@@ -54,4 +56,37 @@ describe('scenes opened in a notebook recompute their numbers', () => {
       close(totals, [total, total], 'total_norm');
     });
   }
+
+  for (const [seed, rate, wholeWord, lambda] of [[1, 0.15, false, 50], [4, 0.3, true, 10]] as const) {
+    it(`BERT-family objectives (seed ${seed}, rate ${rate}, whole-word ${wholeWord}, λ ${lambda}): the tensor-built models give the panel's losses, in float64`, () => {
+      const m = mlmSample(seed, rate, wholeWord);
+      const samples = m.predicted.map((_, k) => (k % 2 ? IDS[m.predicted[k]] : 5)); // one sampled back the original
+      const { stdout } = runCell(`bert-${seed}`, bertNotebookCode({ objective: 'mlm', seed, rate, wholeWord, isNext: false, clsScore: -1.2, K: 3, lambda }, samples));
+      const num = (name: string) => Number(stdout.match(new RegExp(`${name.replace(/[+]/g, '\\+')} (-?[\\d.]+)`))![1]);
+      const ce = (logits: number[], p: number) => {
+        const row = logits.slice(p * V, (p + 1) * V);
+        const mx = Math.max(...row);
+        return mx + Math.log(row.reduce((a, z) => a + Math.exp(z - mx), 0)) - row[IDS[p]];
+      };
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const mlm = mean(m.predicted.map((p) => ce(mlmLogits(m.input), p)));
+      const near = (got: number, want: number, what: string) => assert.ok(Math.abs(got - want) <= 2e-4 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}\n${stdout}`);
+      near(num('L_MLM'), mlm, 'L_MLM');
+      near(num('selected rows'), mlm, 'logits.at(mask)');
+      const nsp = Math.log1p(Math.exp(-1.2)); // y = 0: softplus(s)
+      near(num('L_NSP'), nsp, 'L_NSP');
+      near(num('L_MLM + L_NSP'), mlm + nsp, 'L_MLM + L_NSP');
+      const gen = mean(m.predicted.map((p) => ce(mlmLogits(IDS.map((id, q) => (m.predicted.includes(q) ? MASK_ID : id))), p)));
+      near(num('L_G'), gen, 'L_G');
+      const replaced = IDS.map((id, p) => (m.predicted.includes(p) ? samples[m.predicted.indexOf(p)] : id) !== id);
+      const bce = (x: number, y: number) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+      const disc = mean(replaced.map((r, p) => bce((r ? 2 : -2) + 1.2 * Math.sin(2.1 * p + 0.5), r ? 1 : 0)));
+      near(num('L_D'), disc, 'L_D');
+      near(num('L'), gen + lambda * disc, 'L');
+      const grads = [...stdout.matchAll(/gradient (\d+)/g)].map((x) => Number(x[1]));
+      assert.deepEqual(grads, [m.predicted.length, 1, 7, T], stdout);
+      assert.equal(Number(stdout.match(/generator (\d+)/)![1]), m.predicted.length);
+    });
+  }
 });
+

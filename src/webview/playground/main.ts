@@ -5,6 +5,7 @@ import { loadTranslations, t } from '../l10n';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
 import { backprop } from './scenes/backprop';
+import { bertObjectives } from './scenes/bertObjectives';
 import { klDirections } from './scenes/klDirections';
 import { masksDenominators } from './scenes/masksDenominators';
 import { multiTaskBalancing } from './scenes/multiTask';
@@ -48,7 +49,7 @@ const presets = JSON.parse(app.dataset.presets ?? '[]') as TrainingPreset[];
 // The tabs in groups of related scenes, on one line that scrolls sideways when the panel is narrow.
 const SCENE_GROUPS: { label: string; scenes: Scene[] }[] = [
   { label: t('Losses'), scenes: [softmaxCrossEntropy, klDirections, backprop, masksDenominators, otherLosses] },
-  { label: t('Objectives'), scenes: [preferences, rlhfObjective, lengthNormalization] },
+  { label: t('Objectives'), scenes: [preferences, rlhfObjective, bertObjectives, lengthNormalization] },
   { label: t('Training'), scenes: [gradientClipping, multiTaskBalancing, trainingScene(presets, post, ctx.openInNotebook)] },
 ];
 const SCENES: Scene[] = SCENE_GROUPS.flatMap((g) => g.scenes);
