@@ -223,7 +223,9 @@ describe('playground objective scenes (browser)', () => {
       await drag(view, 'PLM: predict the last n/K', K);
       const P = Math.max(1, Math.round(21 / K));
       const text = await settled(new RegExp(`last n/K\\)\\s+${P} / 21`));
-      const order = after(text, 'factorisation order z').split(' ').map(Number);
+      const rows = text.split('\n');
+      const at = rows.indexOf(line(text, 'factorisation order z'));
+      const order = `${after(text, 'factorisation order z')} ${rows[at + 1].trim()}`.split(' ').map(Number);
       assert.deepEqual([...order].sort((a, b) => a - b), maskable, text);
       const losses = order.map((p, k) => ce(VOCAB.map((_, v) => pattern(p, v) + (v === ids[p] ? 0.5 + (3 * k) / 21 : 0)), ids[p]));
       near(value(text, 'L_PLM'), mean(losses.slice(21 - P)), `L_PLM at K = ${K}`, text);

@@ -83,7 +83,9 @@ export const bertObjectives: Scene = {
         ],
         nsp: [`y (IsNext)               ${y}`, `${t('[CLS] score s')}            ${fmt(s.clsScore)}`, `L_NSP                    ${fmt(nsp.output[0])}`, `L_MLM + L_NSP            ${fmt(bertTotal)}`],
         plm: [
-          `${t('factorisation order z')}    ${plm.order.join(' ')}`,
+          // The order on two lines, so the block stays narrow beside its charts.
+          `${t('factorisation order z')}    ${plm.order.slice(0, 11).join(' ')}`,
+          `                         ${plm.order.slice(11).join(' ')}`,
           `${t('predicted (last n/K)')}     ${plm.predictedCount} / ${MASKABLE.length}`,
           `L_PLM                    ${fmt(plmMean.output[0])}`,
         ],
@@ -173,7 +175,7 @@ export const bertObjectives: Scene = {
               [
                 { type: 'scatter', mode: 'markers', name: t('may see'), x: seen.map(([, j]) => j), y: seen.map(([i]) => i), marker: { symbol: 'square', size: 9, color: seen.map(([i]) => (rank.has(i) && rank.get(i)! >= plm.order.length - plm.predictedCount ? theme.palette[0] : theme.palette[7])) }, hovertemplate: '%{y} sees %{x}<extra></extra>' },
               ],
-              baseLayout(theme, t('who each prediction may see (row: predicted position, column: position seen)'), {
+              baseLayout(theme, t('who may see whom (row: predicted, column: seen)'), {
                 height: 400,
                 showlegend: false,
                 margin: { l: 80, r: 10, t: 30, b: 80 },
