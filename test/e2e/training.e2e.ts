@@ -102,6 +102,8 @@ describe('training scene: Stop and Clear curves (browser)', () => {
     const view = wb.webview();
     const scene = view.locator('section[data-scene="training"]');
     await scene.locator('vscode-button', { hasText: 'Clear curves' }).click();
+    // An empty chart column says what will appear there.
+    await scene.locator('.numbers', { hasText: 'Press Train: the loss curves of every run are drawn here' }).waitFor();
     // Another editor hides the panel, whose page goes; "Train a Model" shows it again and the host replays its runs.
     await wb.openFile('README.md');
     await wb.runCommand('Loss Lab: Train a Model');

@@ -135,7 +135,10 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
         requestAnimationFrame(() => {
           scheduled = false;
           ui.message.textContent = notice;
-          ui.numbers.textContent = [...runs.entries()].map(([name, r]) => `${name}\n  ${r.status}${lossLine(r.run)}`).join('\n');
+          // Before the first run (or after Clear curves) the chart column is empty: say what will appear there.
+          ui.numbers.textContent = runs.size
+            ? [...runs.entries()].map(([name, r]) => `${name}\n  ${r.status}${lossLine(r.run)}`).join('\n')
+            : t('Press Train: the loss curves of every run are drawn here, one point per optimizer step.');
           const loss = [...runs.values()].at(-1)?.run.scalars.loss?.values.at(-1);
           ui.formula.show(formula, loss === undefined ? [] : [String.raw`L = ${texNumber(loss)},\quad e^{L} = ${texNumber(Math.exp(loss))}`]);
           const shown = [...runs.values()].map((r) => r.run).filter((r) => Object.keys(r.scalars).length);
