@@ -180,6 +180,13 @@ describe('playground labels (browser)', () => {
     const largestGradient = (text: string) => Math.max(...[...text.matchAll(/\((-?[\d.e+-]+), (-?[\d.e+-]+)\)/g)].flatMap((m) => [Math.abs(Number(m[1])), Math.abs(Number(m[2]))]));
     await scene.locator('vscode-button', { hasText: 'Reset Q' }).click();
     await scene.locator('.numbers', { hasText: /steps\s+0\b/ }).waitFor();
+    const stepTicks = await until(
+      () => view.locator('[data-chart="kl-curves"] .xtick text').allTextContents(),
+      (ticks) => ticks.length > 1,
+      'the loss chart before a fit has step ticks',
+    );
+    assert.ok(stepTicks.every((tick) => /^\d+$/.test(tick)), `steps are whole numbers before a fit: ${stepTicks.join(', ')}`);
+    await wb.screenshot('labels-kl-before-fit');
     await scene.locator('vscode-button', { hasText: 'Fit Q' }).click();
     await scene.locator('.numbers', { hasText: /converged: every \|∂KL\/∂θ\| below 0\.001/ }).waitFor({ timeout: 120_000 });
     const first = await steps();

@@ -113,9 +113,11 @@ export const klDirections: Scene = {
       const notFitted = curves.forward.length
         ? []
         : [{ text: t('press "Fit Q" to fit: the loss of every step is drawn here'), xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { size: 12 } }];
+      // Steps are whole numbers: until there are ten, show 0–10 rather than Plotly's 0–1 in fifths.
+      const fewSteps = stepsAxis.length <= 10 ? { range: [-0.5, 10], dtick: 2 } : {};
       await Promise.all([
         distributions([{ type: 'bar', x: AXIS, y: p, name: t('P (target)'), marker: { color: theme.palette[7] } }, line(state.forward.q, 'Q under KL(P‖Q)', 0), line(state.reverse.q, 'Q under KL(Q‖P)', 1)], baseLayout(theme, t('P and the fitted Q'), { bargap: 0.05 })),
-        lossCurves([lossLine('forward', 'KL(P‖Q)', 0), lossLine('reverse', 'KL(Q‖P)', 1)], baseLayout(theme, t('loss vs step'), { annotations: notFitted, xaxis: { gridcolor: theme.grid, title: { text: t('step') }, rangemode: 'tozero' }, yaxis: { gridcolor: theme.grid, zerolinecolor: theme.foreground, rangemode: 'tozero' }, margin: { l: 45, r: 10, t: 30, b: 45 }, legend: { orientation: 'h', y: -0.3 } })),
+        lossCurves([lossLine('forward', 'KL(P‖Q)', 0), lossLine('reverse', 'KL(Q‖P)', 1)], baseLayout(theme, t('loss vs step'), { annotations: notFitted, xaxis: { gridcolor: theme.grid, title: { text: t('step') }, rangemode: 'tozero', ...fewSteps }, yaxis: { gridcolor: theme.grid, zerolinecolor: theme.foreground, rangemode: 'tozero' }, margin: { l: 45, r: 10, t: 30, b: 45 }, legend: { orientation: 'h', y: -0.3 } })),
       ]);
     };
 
