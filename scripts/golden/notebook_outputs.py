@@ -256,6 +256,112 @@ total = torch.nn.utils.clip_grad_norm_([W, b], 1.0)
 after = [W.grad.norm(), b.grad.norm()]
 put("14-gradient-clipping", 4, loss, total, before, after, math.hypot(after[0].item(), after[1].item()))
 
+# 16 BERT-family objectives: MLM (whole-word, 80/10/10), NSP, XLNet's PLM, ELECTRA's RTD
+def bert_family(seed0):
+    global seed
+    tokens = "[CLS] the chef un ##wrap ##ped the cheese and serve ##d it warm [SEP] every guest ask ##ed for a second slice . [SEP]".split(" ")
+    special = ["[CLS]", "[SEP]", "[MASK]"]
+    vocab = list(special)
+    for w in tokens:
+        if w not in vocab:
+            vocab.append(w)
+    V, T, MASK = len(vocab), len(tokens), vocab.index("[MASK]")
+    ids = [vocab.index(w) for w in tokens]
+    original = t(ids)
+    seed = seed0
+
+    def shuffle(xs):
+        out = list(xs)
+        for i in range(len(out) - 1, 0, -1):
+            j = math.floor(rand() * (i + 1))
+            out[i], out[j] = out[j], out[i]
+        return out
+
+    pieces = [i for i, tok in enumerate(ids) if tok >= len(special)]
+    words = []
+    for i in pieces:
+        if tokens[i].startswith("##"):
+            words[-1].append(i)
+        else:
+            words.append([i])
+    count = max(1, math.floor(0.15 * len(pieces) + 0.5))
+    chosen = []
+    for word in shuffle(words):
+        if len(chosen) + len(word) <= count:
+            chosen.extend(word)
+    chosen.sort()
+    inp, lab, kinds = list(ids), [-100] * T, {"mask": 0, "random": 0, "keep": 0}
+    for i in chosen:
+        lab[i] = ids[i]
+        r = rand()
+        if r < 0.8:
+            inp[i] = MASK
+            kinds["mask"] += 1
+        elif r < 0.9:
+            inp[i] = len(special) + math.floor(rand() * (V - len(special)))
+            kinds["random"] += 1
+        else:
+            kinds["keep"] += 1
+    labels = t(lab)
+    pattern = (torch.arange(T).float() * 1.3)[:, None].add(torch.arange(V).float() * 0.7).sin() * 0.5
+
+    def encoder(x):
+        return pattern + F.one_hot(x, V).float() * (x != MASK).float().mul(2.5)[:, None] + F.one_hot(original, V).float() * 1.5
+
+    logits = encoder(t(inp)).requires_grad_()
+    mlm = F.cross_entropy(logits, labels, ignore_index=-100)
+    mask = labels != -100
+    mlm_rows = F.cross_entropy(logits[mask], labels[mask])
+    mlm.backward()
+    cells = {2: [len(pieces), len(chosen), kinds["mask"], kinds["random"], kinds["keep"], mlm, mlm_rows, T, logits.grad.ne(0).any(1).sum()]}
+    # NSP on the [CLS] score, summed with MLM
+    cls_score = t([1.2], requires_grad=True)
+    nsp = F.binary_cross_entropy_with_logits(cls_score, t([1.0]))
+    not_next = F.binary_cross_entropy_with_logits(cls_score.detach(), t([0.0]))
+    logits.grad = None
+    bert = F.cross_entropy(logits, labels, ignore_index=-100) + nsp
+    bert.backward()
+    cells[4] = [nsp, -math.log(torch.sigmoid(torch.tensor(1.2, dtype=torch.float64)).item()), not_next, bert,
+                logits.grad.ne(0).any(1).sum().item() + cls_score.grad.ne(0).sum().item(), cls_score.grad]
+    # PLM
+    order = shuffle(pieces)
+    n, K = len(order), 6
+    rank = t([order.index(i) for i in pieces])
+    visible = rank[None, :] < rank[:, None]
+    pc = math.floor(n / K + 0.5)
+    seen = visible.sum(1).float()
+    pidx = t(pieces)
+    plm_logits = (pattern.index_select(0, pidx) + F.one_hot(original.index_select(0, pidx), V).float() * (seen * (3 / n) + 0.5)[:, None]).requires_grad_()
+    plm_targets = original.index_select(0, pidx).masked_fill(rank < n - pc, -100)
+    plm = F.cross_entropy(plm_logits, plm_targets, ignore_index=-100)
+    plm.backward()
+    cells[5] = [n, K, pc, seen[plm_targets != -100], plm, plm_logits.grad.ne(0).any(1).sum()]
+    # RTD
+    gen_logits = encoder(original.masked_fill(mask, MASK)).requires_grad_()
+    gen = F.cross_entropy(gen_logits, labels, ignore_index=-100)
+    probs = gen_logits.detach().softmax(-1).tolist()
+    corrupted = list(ids)
+    for i in chosen:
+        u = rand()
+        v = -1
+        for k, p in enumerate(probs[i]):
+            u -= p
+            if u < 0:
+                v = k
+                break
+        corrupted[i] = V - 1 if v < 0 else v
+    replaced = (t(corrupted) != original).float()
+    disc_logits = (replaced * 4 - 2 + (torch.arange(T).float() * 2.1 + 0.5).sin() * 1.2).requires_grad_()
+    disc = F.binary_cross_entropy_with_logits(disc_logits, replaced)
+    electra = gen + 50 * disc
+    electra.backward()
+    cells[7] = [gen, disc, 50, electra, replaced.sum(), gen_logits.grad.ne(0).any(1).sum(), disc_logits.grad.ne(0).sum(), T]
+    return cells
+
+
+for cell, values in bert_family(119).items():
+    put("16-bert-family-objectives", cell, *values)
+
 out["_source"] = f"PyTorch {torch.__version__}"
 path = os.path.join(os.path.dirname(__file__), "..", "..", "test", "golden", "notebookOutputs.json")
 with open(path, "w") as fh:
