@@ -152,6 +152,7 @@ const PLAYGROUND_CSS = `
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 8px; min-width: 0; }
   .charts.wide { grid-template-columns: minmax(0, 1fr); }
   .numbers { font-family: var(--vscode-editor-font-family); white-space: pre; font-size: 12px; padding-top: 28px; }
+  .results > .numbers.empty-state { grid-column: 1 / -1; font-family: inherit; font-size: inherit; white-space: normal; font-style: italic; color: var(--vscode-descriptionForeground); text-align: center; padding: 96px 16px; border: 1px dashed var(--vscode-widget-border, rgba(128, 128, 128, 0.35)); border-radius: 4px; }
   .controls .control > * { min-width: 0; max-width: 100%; }
   .formula { border-left: 3px solid var(--vscode-focusBorder); padding: 2px 12px; overflow: hidden; }
   .formula-tex { display: flex; flex-wrap: wrap; column-gap: 2.5em; align-items: baseline; }

@@ -136,6 +136,7 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
           scheduled = false;
           ui.message.textContent = notice;
           // Before the first run (or after Clear curves) the chart column is empty: say what will appear there.
+          ui.numbers.classList.toggle('empty-state', !runs.size);
           ui.numbers.textContent = runs.size
             ? [...runs.entries()].map(([name, r]) => `${name}\n  ${r.status}${lossLine(r.run)}`).join('\n')
             : t('Press Train: the loss curves of every run are drawn here, one point per optimizer step.');
