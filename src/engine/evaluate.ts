@@ -6,11 +6,11 @@ import { OP_DEFINITIONS } from './ops/registry';
 import { fail, OpError, shapeText, type OpDefinition, type Options } from './ops/op';
 import { canUseRowPlan, crossEntropyByRows } from './plans/crossEntropyRows';
 import { run, sessionFor } from './runtime/sessions';
-import { checkMemory, checkTensor, nonFiniteNames, toFloat32 } from './tensors';
+import { checkMemory, checkTensor, nonFiniteNames, toEngineTensor } from './tensors';
 
 /**
  * `ownsInputs`: the request's tensors belong to this call alone (the worker received them in a message), so a
- * plan may write its gradient over an input's buffer.
+ * plan may write its gradient over an input's buffer. Tensors in a SharedArrayBuffer never do: they are copied.
  */
 export async function evaluate(request: OpRequest, ownsInputs = false): Promise<OpResult> {
   const op = (typeof request.op === 'string' ? OP_DEFINITIONS.get(request.op) : undefined) ?? fail(`unknown op ${typeof request.op === 'string' ? `'${request.op.slice(0, 80)}'` : JSON.stringify(request.op) ?? 'nothing'}; known ops: ${[...OP_DEFINITIONS.keys()].join(', ')}`);
@@ -59,7 +59,7 @@ function checkOption(op: string, name: string, value: unknown, fallback: unknown
   if (wanted === 'string' && (value as string).length > 64) fail(`${op}(): argument '${name}' is not a valid value (a string of ${(value as string).length} characters)`);
 }
 
-/** Validates argument names and dtypes; converts floats to float32; fills PyTorch defaults. */
+/** Validates argument names and dtypes; converts floats to float32 in memory of the engine's own; fills PyTorch defaults. */
 function prepare(op: OpDefinition, request: OpRequest, wantGrad: boolean): { tensors: Record<string, Tensor>; options: Options } {
   const given = request.inputs && typeof request.inputs === 'object' ? request.inputs : fail(`${op.name}(): inputs must be an object of named tensors`);
   for (const [name, t] of Object.entries(given)) checkTensor(name, t);
@@ -69,7 +69,7 @@ function prepare(op: OpDefinition, request: OpRequest, wantGrad: boolean): { ten
     const isFloat = t.dtype !== 'int64';
     if (kind === 'float' && !isFloat) fail(`${op.name}(): expected ${name} to be a floating point tensor, but got dtype ${t.dtype}`);
     if (kind === 'int' && isFloat) fail(`${op.name}(): expected ${name} to be an integer (int64) tensor, but got dtype ${t.dtype}`);
-    tensors[name] = toFloat32(t);
+    tensors[name] = toEngineTensor(t);
   }
   for (const name of Object.keys(given)) {
     if (!Object.hasOwn(op.inputs, name)) fail(`${op.name}() got an unexpected input '${name.slice(0, 80)}'; inputs: ${Object.keys(op.inputs).join(', ')}`);
@@ -85,7 +85,7 @@ function prepare(op: OpDefinition, request: OpRequest, wantGrad: boolean): { ten
       if (typeof value !== 'object') fail(`${op.name}(): ${name} must be a tensor, got ${JSON.stringify(value)}`);
       checkTensor(name, value);
       if (value.dtype === 'int64') fail(`${op.name}(): expected ${name} to be a floating point tensor, but got dtype int64`);
-      tensors[name] = toFloat32(value);
+      tensors[name] = toEngineTensor(value);
     } else {
       if (typeof value === 'object') fail(`${op.name}(): ${name} must be a ${typeof op.defaults[name]}, got a tensor of shape ${shapeText(value.shape)}`);
       checkOption(op.name, name, value, op.defaults[name]);

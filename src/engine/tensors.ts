@@ -16,9 +16,14 @@ export function checkTensor(name: string, t: Tensor): void {
   if (!(t.data instanceof expected)) fail(`${name}: dtype ${t.dtype} needs a ${expected.name}, got ${t.data?.constructor?.name}`);
 }
 
-/** The engine computes in float32, like a float32 PyTorch session. */
-export function toFloat32(t: Tensor): Tensor {
-  return t.dtype === 'float64' ? { dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data as Float64Array) } : t;
+/**
+ * The tensor as the engine computes with it: float32, like a float32 PyTorch session, in memory of its own.
+ * Data in a SharedArrayBuffer is copied: that memory is still the sender's (a plan may write a gradient over
+ * its own inputs), and ONNX Runtime reads only ArrayBuffer-backed tensors.
+ */
+export function toEngineTensor(t: Tensor): Tensor {
+  if (t.dtype === 'float64') return { dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data as Float64Array) };
+  return t.data.buffer instanceof SharedArrayBuffer ? { ...t, data: t.data.slice() } : t;
 }
 
 let budgetBytes = os.totalmem() * 0.6;

@@ -29,7 +29,8 @@ port.on('message', async (message: ToEngineWorker) => {
   if (message.type === 'train') return train(message);
   let reply: FromEngineWorker;
   try {
-    // The request arrived in a message: its buffers (transferred or copied) are this worker's alone.
+    // The request arrived in a message: its ArrayBuffers (transferred or copied) are this worker's alone; its
+    // SharedArrayBuffers are still the sender's, and evaluate copies those.
     reply = { type: 'result', id: message.id, result: await evaluate(message.request, true) };
   } catch (error) {
     reply = { type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) };

@@ -140,6 +140,24 @@ describe('class-index cross-entropy', () => {
       assert.ok(worst < 1e-6, `largest gradient error ${worst}`);
     });
 
+    it('leaves logits in a SharedArrayBuffer intact (they are still the caller\'s) and writes the gradient elsewhere', async () => {
+      const shared = new Float32Array(new SharedArrayBuffer(x.byteLength));
+      shared.set(x);
+      const r = await engine.evaluate({ op: 'cross_entropy', inputs: { input: { dtype: 'float32', shape: [N, C], data: shared }, target: i64([N], y) } });
+      const changed = shared.findIndex((v, i) => !Object.is(v, x[i]));
+      assert.equal(changed, -1, `logit [${Math.floor(changed / C)}, ${changed % C}] was overwritten: ${shared[changed]} instead of ${x[changed]}`);
+      const g = r.grad.input.data as Float32Array;
+      assert.notEqual(g.buffer, shared.buffer);
+      const { softmax } = reference(x, N, C, y);
+      const counted = y.filter((t) => t >= 0).length;
+      for (let n = 0; n < N; n++) {
+        for (const c of [0, y[n] < 0 ? 1 : y[n], C - 1]) {
+          const want = y[n] < 0 ? 0 : (softmax[n * C + c] - (c === y[n] ? 1 : 0)) / counted;
+          assert.ok(Math.abs(g[n * C + c] - want) < 1e-7, `grad [${n}, ${c}] ${g[n * C + c]} vs ${want}`);
+        }
+      }
+    });
+
     it('flags NaN and Inf in the logits (and stays finite-flag-free without them)', async () => {
       for (const bad of [NaN, Infinity, -Infinity]) {
         const withBad = Float32Array.from(x);
