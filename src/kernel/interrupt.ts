@@ -28,7 +28,7 @@ export class InterruptibleEngine extends SyncEngine {
     super(options);
   }
 
-  override run(request: Omit<RunRequest, 'type' | 'free'>): Record<string, WireTensor> {
+  override run(request: Omit<RunRequest, 'type' | 'free' | 'handBack'>): Record<string, WireTensor> {
     return this.busy(() => super.run(request));
   }
 

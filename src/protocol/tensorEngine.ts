@@ -14,16 +14,20 @@ export interface WireTensor {
   data: EngineData;
 }
 
-/** A graph input: a buffer the ORT thread already holds, or new bytes it stores under `id` before the run. */
+/**
+ * A graph input: a buffer the ORT thread already holds (`id`), new bytes it stores under `id` before the run
+ * (`id` and `tensor`), or bytes for this run only (`tensor` alone: small values, never stored).
+ */
 export interface Feed {
-  id: number;
+  id?: number;
   tensor?: WireTensor;
 }
 
 /**
  * caller → ORT thread: run the model cached under `key` (compiling `model` first when given), feeding `feeds`
  * by graph input name; store the outputs named in `keep` under their ids and send back the ones in `fetch`.
- * `free` lists ids the caller no longer references (released before the run).
+ * `free` lists ids the caller no longer references (released before the run); `handBack` ids whose owner let
+ * go but whose value may still be read: released after the run, their bytes sent back (moved, not copied).
  */
 export interface RunRequest {
   type: 'run';
@@ -33,6 +37,7 @@ export interface RunRequest {
   keep: Record<string, number>;
   fetch: string[];
   free: number[];
+  handBack: number[];
 }
 
 /** caller → ORT thread: send back the stored buffers `ids` (in that order). */
@@ -40,13 +45,30 @@ export interface ReadRequest {
   type: 'read';
   ids: number[];
   free: number[];
+  handBack: number[];
 }
 
-export type ToTensorEngine = RunRequest | ReadRequest;
+/** caller → ORT thread: only release (`free`, `handBack`: none are sent) and report what is stored. */
+export interface StatsRequest {
+  type: 'stats';
+  free: number[];
+  handBack: number[];
+}
 
-/** ORT thread → caller. `missingModel`: the key is not compiled there (evicted); resend with `model`. */
+export type ToTensorEngine = RunRequest | ReadRequest | StatsRequest;
+
+/** What the ORT thread holds after a request: stored buffers and their bytes. */
+export interface EngineMemory {
+  buffers: number;
+  bytes: number;
+}
+
+/**
+ * ORT thread → caller. `missingModel`: the key is not compiled there (evicted); resend with `model`.
+ * `handedBack`: the bytes of the request's `handBack` ids, in order (null for an id no longer stored).
+ */
 export type FromTensorEngine =
-  | { ok: true; outputs: Record<string, WireTensor>; tensors: WireTensor[] }
+  | { ok: true; outputs: Record<string, WireTensor>; tensors: WireTensor[]; handedBack: (WireTensor | null)[]; memory: EngineMemory }
   | { ok: false; message: string; missingModel?: boolean };
 
 /** What the ORT thread is started with (workerData). */

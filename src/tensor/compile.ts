@@ -34,7 +34,7 @@ class Trace {
 
   isInput(n: Node): boolean {
     if (n.isLeaf) return !n.pending;
-    return n.storage !== undefined && !(this.grad && n.requiresGrad);
+    return (n.storage !== undefined || n.host !== undefined) && !(this.grad && n.requiresGrad);
   }
 
   private children(n: Node): readonly Node[] {
@@ -72,8 +72,9 @@ class Trace {
       this.inputs.push(n);
       this.parts.push(`i${n.dtype}[${n.shape}]${g}`);
     } else if (n.isLeaf) {
-      this.pending.push(n);
-      this.parts.push(`p${this.index.get(kids[0])}${g}`);
+      // A replaced value no tensor holds any more is computed on the way, not stored.
+      if (n.holders > 0) this.pending.push(n);
+      this.parts.push(`${n.holders > 0 ? 'p' : 'q'}${this.index.get(kids[0])}${g}`);
     } else {
       this.parts.push(`${n.op}${n.attrsKey}(${kids.map((c) => this.index.get(c)).join(',')})`);
     }
@@ -141,7 +142,11 @@ function sizeText(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-function run(t: Trace, roots: number[], fetch: boolean[], grad?: GradSpec): Record<string, WireTensor> & { ids: Record<string, number> } {
+/** Values this small travel with every run that needs them instead of being stored on the engine. */
+const SMALL = 64;
+
+/** Runs the trace; each root is stored on the engine (`keep`), brought here (`fetch`), or both. */
+function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?: GradSpec): Record<string, WireTensor> & { ids: Record<string, number> } {
   const key = t.parts.join(';') + `|${roots}|${grad ? `${grad.root},${grad.seed},${grad.wrt.map((l) => l.join('+'))},${grad.old}` : ''}`;
   let plan = plans.get(key);
   if (plan) {
@@ -162,30 +167,33 @@ function run(t: Trace, roots: number[], fetch: boolean[], grad?: GradSpec): Reco
   t.inputs.forEach((n, k) => {
     if (n.storage !== undefined) {
       feeds[`in${k}`] = { id: n.storage };
+    } else if (n.numel <= SMALL || n.holders === 0) {
+      // Small, or held by no tensor (an old value read on the way): sent for this run only.
+      feeds[`in${k}`] = { tensor: { dtype: n.dtype, shape: [...n.shape], data: n.host! } };
     } else {
       const id = storageId();
       feeds[`in${k}`] = { id, tensor: { dtype: n.dtype, shape: [...n.shape], data: n.host! } };
       uploaded.push([n, id]);
     }
   });
-  const keep: Record<string, number> = {};
-  roots.forEach((_, j) => (keep[`out${j}`] = storageId()));
-  t.pending.forEach((_, j) => (keep[`pend${j}`] = storageId()));
-  grad?.wrt.forEach((_, j) => (keep[`grad${j}`] = storageId()));
+  const kept: Record<string, number> = {};
+  roots.forEach((_, j) => keep[j] && (kept[`out${j}`] = storageId()));
+  t.pending.forEach((_, j) => (kept[`pend${j}`] = storageId()));
+  grad?.wrt.forEach((_, j) => (kept[`grad${j}`] = storageId()));
   const fetched = roots.map((_, j) => `out${j}`).filter((_, j) => fetch[j]);
   const e = engine();
   let outputs: Record<string, WireTensor>;
   try {
-    outputs = e.run({ key, model: plan.sentTo === e ? undefined : plan.model, feeds, keep, fetch: fetched });
+    outputs = e.run({ key, model: plan.sentTo === e ? undefined : plan.model, feeds, keep: kept, fetch: fetched });
   } catch (error) {
     // Only the engine's own failures are reworded; anything else (an interrupt from the kernel) passes as it is.
     if (!(error instanceof EngineFailure)) throw error;
     if (!(error as { missingModel?: boolean }).missingModel) throw engineError(error);
-    outputs = e.run({ key, model: plan.model, feeds, keep, fetch: fetched });
+    outputs = e.run({ key, model: plan.model, feeds, keep: kept, fetch: fetched });
   }
   plan.sentTo = e;
   for (const [n, id] of uploaded) n.setStorage(id);
-  return Object.assign(outputs, { ids: keep });
+  return Object.assign(outputs, { ids: kept });
 }
 
 function engineError(error: unknown): Error {
@@ -199,7 +207,8 @@ export function realize(nodes: readonly Node[], fetch: boolean): void {
   if (compute.length) {
     const t = new Trace(false);
     const roots = compute.map((n) => t.visit(n));
-    const out = run(t, roots, compute.map(() => fetch));
+    // A value brought here is kept on the engine too, unless it is small enough to send again when needed.
+    const out = run(t, roots, compute.map((n) => !fetch || n.numel > SMALL), compute.map(() => fetch));
     compute.forEach((n, j) => settle(n, out.ids[`out${j}`], out[`out${j}`]));
     t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
   }
@@ -207,23 +216,25 @@ export function realize(nodes: readonly Node[], fetch: boolean): void {
   if (unread.length) engine().read(unread.map((n) => n.storage!)).forEach((w, j) => (unread[j].host = w.data));
 }
 
-function settle(n: Node, id: number, wire?: WireTensor): void {
+function settle(n: Node, id: number | undefined, wire?: WireTensor): void {
   if (n.pending) {
     n.pending = undefined;
-  } else if (n.storage !== undefined) {
-    engine().free(id); // computed twice in one run (a root that was also pending): one copy is enough
+  } else if (n.storage !== undefined || n.host) {
+    if (id !== undefined) engine().free(id); // computed twice in one run (a root that was also pending): one copy is enough
     return;
   }
-  n.host = wire?.data;
-  n.setStorage(id);
+  if (wire) n.host = wire.data;
+  if (id !== undefined) n.setStorage(id);
 }
 
 /**
  * The leaves requiring grad that `root` depends on through ops with gradients (not through detach, a stored
- * in-place result or anything not requiring grad), grouped by the tensor whose .grad receives their gradient.
+ * in-place result or anything not requiring grad), grouped by the tensor whose .grad receives their gradient;
+ * and the ops passed on the way.
  */
-function gradLeaves(root: Node): Map<GradOwner, Node[]> {
+function gradLeaves(root: Node): { owners: Map<GradOwner, Node[]>; ops: Node[] } {
   const owners = new Map<GradOwner, Node[]>();
+  const ops: Node[] = [];
   const seen = new Set<Node>();
   const stack = [root];
   while (stack.length) {
@@ -231,29 +242,41 @@ function gradLeaves(root: Node): Map<GradOwner, Node[]> {
     if (seen.has(n) || !n.requiresGrad) continue;
     seen.add(n);
     if (!n.isLeaf) {
+      if (n.graphFreed) throw new Error(SECOND_BACKWARD);
+      ops.push(n);
       stack.push(...n.inputs);
     } else if (n.gradOwner) {
       const owner = n.gradOwner as GradOwner;
       (owners.get(owner) ?? owners.set(owner, []).get(owner)!).push(n);
     }
   }
-  return owners;
+  return { owners, ops };
 }
 
-/** root.backward(seed): accumulates d(root·seed)/d(leaf) into the .grad of every leaf that requires grad. */
-export function backward(root: Node, seed?: Node): void {
+const SECOND_BACKWARD =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+/**
+ * root.backward(seed, retainGraph): accumulates d(root·seed)/d(leaf) into the .grad of every leaf that
+ * requires grad. Without `retainGraph` the graph is freed as PyTorch frees it: a second backward through any
+ * of its ops is refused (values stay readable).
+ */
+export function backward(root: Node, seed?: Node, retainGraph = false): void {
+  const found = gradLeaves(root);
   const t = new Trace(true);
   const r = t.visit(root);
   const s = seed && t.visit(seed);
-  const groups = [...gradLeaves(root)];
+  const groups = [...found.owners];
   const owners = groups.map(([o]) => o);
   const old = owners.map((o) => {
     const g = o.gradNode();
     return g ? t.visit(g) : -1;
   });
   const wrt = groups.map(([, leaves]) => leaves.map((n) => t.index.get(n)!).sort((a, b) => a - b));
-  const out = run(t, [r], [false], { root: r, seed: s, wrt, old });
-  settle(root, out.ids.out0);
+  // The root's value comes along: a scalar loss is brought here, anything larger stays on the engine.
+  const small = root.numel <= SMALL;
+  const out = run(t, [r], [!small], [small], { root: r, seed: s, wrt, old });
+  settle(root, out.ids.out0, out.out0);
   t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
   owners.forEach((o, j) => {
     const n = groups[j][1][0];
@@ -261,4 +284,5 @@ export function backward(root: Node, seed?: Node): void {
     g.setStorage(out.ids[`grad${j}`]);
     o.setGradNode(g);
   });
+  if (!retainGraph) for (const n of found.ops) n.graphFreed = true;
 }

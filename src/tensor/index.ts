@@ -26,7 +26,7 @@ import { ValuesIndices } from './ops/reduce';
 import { formatTensor } from './format';
 
 export { Tensor, ValuesIndices };
-export { useEngine } from './runtime';
+export { engineMemory, useEngine } from './runtime';
 export { SyncEngine } from './backend/syncEngine';
 
 export const F = functional();

@@ -1,6 +1,8 @@
 // A node of the lazy tensor graph: an op over input nodes (recorded, not yet computed) or a leaf holding data.
 // Nodes never change once made, except for gaining a value when realized; in-place ops give their tensor a new
 // node instead. `storage` is the id of the node's value on the engine; `host` its bytes on this side.
+// `holders` counts the tensors whose value the node is (runtime.ts: hold/release): a stored value no tensor
+// holds any more leaves the engine, its bytes kept here for anything recorded from it that is read later.
 import type { EngineData } from '../protocol/tensorEngine';
 import type { DType } from './dtype';
 import { ownStorage } from './runtime';
@@ -14,6 +16,9 @@ export class Node {
   pending?: Node;
   /** Leaves that require grad: the tensor whose `.grad` receives the gradient. */
   gradOwner?: { grad: unknown };
+  holders = 0;
+  /** A backward() went through this node without retain_graph: another one through it is refused. */
+  graphFreed = false;
 
   constructor(
     readonly op: string,

@@ -1,6 +1,9 @@
-// The SyncEngine notebook tensors compute on, storage ids of the buffers it holds for them, and autograd mode.
+// The SyncEngine notebook tensors compute on, storage ids of the buffers it holds for them (and who owns
+// them), and autograd mode.
 import * as path from 'node:path';
+import type { EngineMemory } from '../protocol/tensorEngine';
 import { SyncEngine } from './backend/syncEngine';
+import type { Node } from './node';
 
 let current: SyncEngine | undefined;
 
@@ -24,6 +27,40 @@ export function storageId(): number {
 const storages = new FinalizationRegistry<{ id: number; on: SyncEngine }>(({ id, on }) => on.free(id));
 export function ownStorage(owner: object, id: number): void {
   storages.register(owner, { id, on: engine() });
+}
+
+/**
+ * Ownership of engine buffers. A stored value belongs to the tensors that hold its node; JS cannot say when
+ * a tensor becomes garbage inside a running cell (finalizers wait for the cell to end), so a tensor lets go
+ * explicitly when its value is replaced (in-place ops, optimizer steps, a .grad emptied or replaced). The
+ * last one to let go releases the buffer: after the next run (which may still read it) its bytes move here,
+ * so a node recorded from the old value and read later still has it, and the engine holds only what live
+ * tensors hold. A node held by nobody that is computed along the way is not stored at all.
+ */
+export function hold(n: Node): void {
+  n.holders++;
+}
+
+export function release(n: Node): void {
+  if (--n.holders > 0) return;
+  const id = n.storage;
+  if (id === undefined) return;
+  const e = engine();
+  if (n.host) {
+    n.storage = undefined;
+    e.free(id);
+    return;
+  }
+  e.handBack(id, (tensor) => {
+    if (n.storage !== id) return;
+    n.storage = undefined;
+    if (tensor) n.host = tensor.data;
+  });
+}
+
+/** The buffers and bytes the engine holds for tensors now (queued releases done first). */
+export function engineMemory(): EngineMemory {
+  return engine().memory();
 }
 
 let gradEnabled = true;

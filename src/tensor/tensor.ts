@@ -10,19 +10,44 @@ import { dtypeOf, isFloat, type DType } from './dtype';
 import { formatTensor } from './format';
 import { Node } from './node';
 import { normDim } from './ops/args';
-import { isGradEnabled } from './runtime';
+import { hold, isGradEnabled, release } from './runtime';
+
+/** Tensors that are garbage let go of their node (at the latest when the cell that dropped them ends). */
+const holdings = new FinalizationRegistry<{ node?: Node }>((held) => held.node && release(held.node));
 
 export class Tensor {
-  /** The tensor's current node; in-place ops replace it. */
-  node: Node;
+  private current!: Node;
+  /** What this tensor holds for the finalizer; emptied once it let go (its .grad slot dropped it). */
+  private readonly holding: { node?: Node } = {};
   private gradTensor: Tensor | null = null;
   /** The backward op that made this tensor (printed as grad_fn=<…>), for non-leaf tensors. */
   gradFn: string | undefined;
 
   constructor(node: Node, gradFn?: string) {
     this.node = node;
+    holdings.register(this, this.holding);
     this.gradFn = node.requiresGrad && !node.isLeaf ? gradFn : undefined;
     if (node.isLeaf && node.requiresGrad) node.gradOwner = this;
+  }
+
+  /** The tensor's current node; in-place ops replace it (and let go of the old one). */
+  get node(): Node {
+    return this.current;
+  }
+
+  set node(node: Node) {
+    hold(node);
+    this.letGo();
+    this.current = node;
+    this.holding.node = node;
+  }
+
+  /** This tensor no longer holds its node's buffer (its value stays readable). */
+  private letGo(): void {
+    const held = this.holding.node;
+    if (!held) return;
+    this.holding.node = undefined;
+    release(held);
   }
 
   get shape(): number[] {
@@ -76,6 +101,8 @@ export class Tensor {
   set grad(value: Tensor | null) {
     if (value !== null && !(value instanceof Tensor)) throw new TypeError(`assigned grad expected to be a Tensor or None but got ${typeof value}`);
     if (value && value.shape.join() !== this.shape.join()) throw new RangeError(`assigned grad has data of a different size`);
+    // The slot owned what backward made: a gradient dropped from it leaves the engine (still readable here).
+    if (this.gradTensor && this.gradTensor !== value) this.gradTensor.letGo();
     this.gradTensor = value;
   }
 
@@ -132,15 +159,19 @@ export class Tensor {
 
   /**
    * Accumulates d(this)/d(leaf) into the .grad of every leaf that requires grad (this must be a scalar unless
-   * `gradient`, of this tensor's shape, is given).
+   * `gradient`, of this tensor's shape, is given). backward(gradient?, retain_graph?) as in PyTorch, or
+   * backward({ gradient, retain_graph }); without retain_graph a second backward through the graph is refused.
    */
-  backward(gradient?: Tensor): void {
+  backward(gradient?: Tensor | null | BackwardOptions, retain_graph?: boolean | BackwardOptions): void {
+    const options: BackwardOptions =
+      gradient !== undefined && gradient !== null && !(gradient instanceof Tensor) ? gradient : typeof retain_graph === 'object' ? retain_graph : { retain_graph };
+    const seed = gradient instanceof Tensor ? gradient : options.gradient ?? undefined;
     if (!this.node.requiresGrad) throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
-    if (gradient === undefined && this.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-    if (gradient && gradient.shape.join() !== this.shape.join()) {
-      throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size([${gradient.shape.join(', ')}]) and output[0] has a shape of torch.Size([${this.shape.join(', ')}]).`);
+    if (seed === undefined && this.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
+    if (seed && seed.shape.join() !== this.shape.join()) {
+      throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size([${seed.shape.join(', ')}]) and output[0] has a shape of torch.Size([${this.shape.join(', ')}]).`);
     }
-    runBackward(this.node, gradient?.node);
+    runBackward(this.node, seed?.node, options.retain_graph ?? false);
   }
 
   /** The same values with no history (shares nothing a later in-place op on this tensor changes). */
@@ -210,6 +241,11 @@ export class Tensor {
     if (dtype === this.dtype) return this;
     return record('cast', [this], dtype, dtype, this.node.shape, 'ToCopyBackward0');
   }
+}
+
+interface BackwardOptions {
+  gradient?: Tensor | null;
+  retain_graph?: boolean | null;
 }
 
 function scalarOf(dtype: DType, v: number | bigint): number | boolean {

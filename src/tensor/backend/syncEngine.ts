@@ -8,6 +8,9 @@
 //   engine.run({ key, model?, feeds, keep, fetch })          // → { outputs } (see RunRequest in protocol)
 //   engine.read(ids)                                         // → WireTensor[] of stored buffers
 //   engine.free(id)                                          // queued; sent with the next request
+//   engine.handBack(id, receive)                             // queued; released after the next run,
+//                                                            //   its bytes given to `receive`
+//   engine.memory()                                          // → { buffers, bytes } the ORT thread holds
 //   engine.dispose()
 // Stored tensors are the engine's device memory: outputs named in `keep` stay on the ORT thread under the
 // caller's ids and can be fed to later runs by id.
@@ -22,7 +25,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { FromTensorEngine, ReadRequest, RunRequest, TensorEngineWorkerData, WireTensor } from '../../protocol/tensorEngine';
+import type { EngineMemory, FromTensorEngine, RunRequest, TensorEngineWorkerData, ToTensorEngine, WireTensor } from '../../protocol/tensorEngine';
 
 export interface SyncEngineOptions {
   /** The bundled ORT thread script; defaults to tensor-worker.js beside this bundle. */
@@ -30,6 +33,8 @@ export interface SyncEngineOptions {
   waitSliceMs?: number;
   onWait?: () => void;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A failure inside the engine (not the user's op): the ORT thread's message, or that it stopped. */
 export class EngineFailure extends Error {}
@@ -39,6 +44,7 @@ export class SyncEngine {
   private port: MessagePort | undefined;
   private flag = new Int32Array(new SharedArrayBuffer(4));
   private pendingFree: number[] = [];
+  private pendingHandBack = new Map<number, (tensor: WireTensor | null) => void>();
   private readonly workerPath: string;
 
   constructor(private readonly options: SyncEngineOptions = {}) {
@@ -46,8 +52,8 @@ export class SyncEngine {
   }
 
   /** Runs a model; throws EngineFailure with `missingModel` set when the key must be sent again with its model. */
-  run(request: Omit<RunRequest, 'type' | 'free'>): Record<string, WireTensor> {
-    const reply = this.call({ type: 'run', ...request, free: this.takeFree() });
+  run(request: Omit<RunRequest, 'type' | 'free' | 'handBack'>): Record<string, WireTensor> {
+    const reply = this.call({ type: 'run', ...request });
     if (!reply.ok) {
       const failure = new EngineFailure(reply.message);
       (failure as EngineFailure & { missingModel?: boolean }).missingModel = reply.missingModel;
@@ -57,14 +63,30 @@ export class SyncEngine {
   }
 
   read(ids: number[]): WireTensor[] {
-    const reply = this.call({ type: 'read', ids, free: this.takeFree() });
+    const reply = this.call({ type: 'read', ids });
     if (!reply.ok) throw new EngineFailure(reply.message);
     return reply.tensors;
+  }
+
+  /** The buffers the ORT thread holds, once every queued release is done (0 before it starts). */
+  memory(): EngineMemory {
+    if (!this.worker) return { buffers: 0, bytes: 0 };
+    const reply = this.call({ type: 'stats' });
+    if (!reply.ok) throw new EngineFailure(reply.message);
+    return reply.memory;
   }
 
   /** Releases a stored buffer (with the next request). */
   free(id: number): void {
     this.pendingFree.push(id);
+  }
+
+  /**
+   * Releases a stored buffer whose value may still be read: after the next run (which may use it),
+   * its bytes move to this thread and are given to `receive` (null if the engine no longer had it).
+   */
+  handBack(id: number, receive: (tensor: WireTensor | null) => void): void {
+    this.pendingHandBack.set(id, receive);
   }
 
   dispose(): void {
@@ -74,14 +96,30 @@ export class SyncEngine {
     this.port = undefined;
   }
 
-  private takeFree(): number[] {
-    const ids = this.pendingFree;
+  private call(body: DistributiveOmit<ToTensorEngine, 'free' | 'handBack'>): FromTensorEngine {
+    const port = this.ensure();
+    const free = this.pendingFree;
+    // Hand-backs wait for a run: the next one is usually the one that reads them (an optimizer's old values).
+    const handBack = body.type === 'run' ? this.pendingHandBack : new Map<number, (tensor: WireTensor | null) => void>();
     this.pendingFree = [];
-    return ids;
+    if (body.type === 'run') this.pendingHandBack = new Map();
+    let reply: FromTensorEngine;
+    try {
+      reply = this.exchange(port, { ...body, free, handBack: [...handBack.keys()] } as ToTensorEngine);
+    } catch (error) {
+      for (const [id, receive] of handBack) this.pendingHandBack.set(id, receive);
+      throw error;
+    }
+    if (reply.ok) {
+      [...handBack.values()].forEach((receive, k) => receive(reply.handedBack[k]));
+    } else {
+      // Not done on a failed request: they go with the next one.
+      for (const [id, receive] of handBack) this.pendingHandBack.set(id, receive);
+    }
+    return reply;
   }
 
-  private call(request: RunRequest | ReadRequest): FromTensorEngine {
-    const port = this.ensure();
+  private exchange(port: MessagePort, request: ToTensorEngine): FromTensorEngine {
     Atomics.store(this.flag, 0, 0);
     port.postMessage(request);
     const slice = this.options.waitSliceMs ?? 1000;
@@ -105,6 +143,12 @@ export class SyncEngine {
   }
 
   private ensure(): MessagePort {
+    if (!this.worker) {
+      // A new ORT thread holds nothing: what was queued for the last one is void.
+      this.pendingFree = [];
+      for (const receive of this.pendingHandBack.values()) receive(null);
+      this.pendingHandBack.clear();
+    }
     if (this.worker && this.port) return this.port;
     if (!existsSync(this.workerPath)) throw new EngineFailure(`${this.workerPath} is missing: run \`npm run build\` first`);
     this.flag = new Int32Array(new SharedArrayBuffer(4));

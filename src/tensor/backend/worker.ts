@@ -3,7 +3,7 @@
 // followed by a notify on the shared signal, which is what the blocked caller waits for.
 import * as ort from 'onnxruntime-node';
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { FromTensorEngine, RunRequest, TensorEngineWorkerData, ToTensorEngine, WireTensor } from '../../protocol/tensorEngine';
+import type { EngineMemory, FromTensorEngine, RunRequest, TensorEngineWorkerData, ToTensorEngine, WireTensor } from '../../protocol/tensorEngine';
 
 const { port, signal } = workerData as TensorEngineWorkerData & { port: MessagePort };
 const flag = new Int32Array(signal);
@@ -16,6 +16,24 @@ process.on('uncaughtException', () => {
 const MAX_SESSIONS = 256;
 const sessions = new Map<string, ort.InferenceSession>();
 const stored = new Map<number, ort.Tensor>();
+let storedBytes = 0;
+
+function store(id: number, t: ort.Tensor): void {
+  release(id);
+  stored.set(id, t);
+  storedBytes += (t.data as WireTensor['data']).byteLength;
+}
+
+function release(id: number): ort.Tensor | undefined {
+  const t = stored.get(id);
+  if (t) {
+    stored.delete(id);
+    storedBytes -= (t.data as WireTensor['data']).byteLength;
+  }
+  return t;
+}
+
+const memory = (): EngineMemory => ({ buffers: stored.size, bytes: storedBytes });
 
 const options: ort.InferenceSession.SessionOptions = {
   logSeverityLevel: 3,
@@ -55,33 +73,52 @@ async function session(request: RunRequest): Promise<ort.InferenceSession | unde
   return s;
 }
 
-async function run(request: RunRequest): Promise<FromTensorEngine> {
+async function run(request: RunRequest): Promise<Record<string, WireTensor> | undefined> {
   const s = await session(request);
-  if (!s) return { ok: false, message: 'model not compiled', missingModel: true };
+  if (!s) return undefined;
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, feed] of Object.entries(request.feeds)) {
-    if (feed.tensor) stored.set(feed.id, toOrt(feed.tensor));
+    if (feed.id === undefined) {
+      feeds[name] = toOrt(feed.tensor!);
+      continue;
+    }
+    if (feed.tensor) store(feed.id, toOrt(feed.tensor));
     const t = stored.get(feed.id);
     if (!t) throw new Error(`tensor ${feed.id} is not stored (freed too early)`);
     feeds[name] = t;
   }
   const wanted = [...new Set([...Object.keys(request.keep), ...request.fetch])];
   const results = wanted.length ? await s.run(feeds, wanted) : {};
-  for (const [name, id] of Object.entries(request.keep)) stored.set(id, results[name]);
+  for (const [name, id] of Object.entries(request.keep)) store(id, results[name]);
   const outputs: Record<string, WireTensor> = {};
   for (const name of request.fetch) outputs[name] = toWire(results[name], name in request.keep);
-  return { ok: true, outputs, tensors: [] };
+  return outputs;
 }
 
 async function answer(request: ToTensorEngine): Promise<FromTensorEngine> {
-  for (const id of request.free) stored.delete(id);
-  if (request.type === 'run') return run(request);
-  const tensors = request.ids.map((id) => {
-    const t = stored.get(id);
-    if (!t) throw new Error(`tensor ${id} is not stored (freed too early)`);
-    return toWire(t, true);
+  for (const id of request.free) release(id);
+  let outputs: Record<string, WireTensor> = {};
+  let tensors: WireTensor[] = [];
+  if (request.type === 'run') {
+    const out = await run(request);
+    if (!out) return { ok: false, message: 'model not compiled', missingModel: true };
+    outputs = out;
+  } else if (request.type === 'read') {
+    tensors = request.ids.map((id) => {
+      const t = stored.get(id);
+      if (!t) throw new Error(`tensor ${id} is not stored (freed too early)`);
+      return toWire(t, true);
+    });
+  }
+  // After the run, which may have read them: each buffer leaves this thread with its bytes (moved, not copied).
+  const handedBack = request.handBack.map((id) => {
+    const t = release(id);
+    if (!t) return null;
+    // A view of a larger buffer (bytes that arrived beside others) is copied: moving it would take its neighbours.
+    const data = t.data as WireTensor['data'];
+    return toWire(t, data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength);
   });
-  return { ok: true, outputs: {}, tensors };
+  return { ok: true, outputs, tensors, handedBack, memory: memory() };
 }
 
 port.on('message', async (request: ToTensorEngine) => {
@@ -91,7 +128,8 @@ port.on('message', async (request: ToTensorEngine) => {
   } catch (error) {
     reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  const buffers = reply.ok ? [...Object.values(reply.outputs), ...reply.tensors].map((t) => t.data.buffer as ArrayBuffer) : [];
+  const moved = reply.ok ? [...Object.values(reply.outputs), ...reply.tensors, ...reply.handedBack.filter((t) => t !== null)] : [];
+  const buffers = [...new Set(moved.map((t) => t.data.buffer as ArrayBuffer))];
   port.postMessage(reply, buffers);
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);

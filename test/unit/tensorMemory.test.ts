@@ -1,0 +1,112 @@
+// Engine memory of notebook tensors: a training loop holds a fixed number of engine buffers however long it
+// runs (each buffer belongs to the tensors holding its value; a replaced value leaves the engine), and still
+// trains as PyTorch does; backward frees the graph as PyTorch does unless retain_graph.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { engineMemory, F as Fn, nn, optim, torch, type Tensor } from '../../src/tensor';
+import { useTestEngine } from '../tensorEngine';
+
+const F = Fn as unknown as { cross_entropy(x: Tensor, y: Tensor): Tensor };
+
+interface Case {
+  id: string;
+  optimizer: 'SGD' | 'Adam' | 'AdamW';
+  options: Record<string, unknown>;
+  clip: number | null;
+  after: Record<'10' | '200', { W: number[]; b: number[] }>;
+  losses: number[];
+}
+
+const golden = JSON.parse(readFileSync(path.join(__dirname, '../golden/trainingMemory.json'), 'utf8')) as {
+  torch_version: string;
+  inputs: { W: number[]; b: number[]; X: number[]; Y: number[] };
+  shape: { in: number; out: number; batch: number };
+  cases: Case[];
+};
+
+function close(name: string, actual: Tensor, expected: number[], tol: number): void {
+  const got = Array.from(actual.data() as Float32Array);
+  assert.equal(got.length, expected.length, `${name}: length`);
+  got.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= tol * (1 + Math.abs(expected[i])), `${name}[${i}]: ${a} vs PyTorch ${expected[i]}`));
+}
+
+describe('notebook tensors: engine memory', () => {
+  before(() => useTestEngine());
+
+  const { in: IN, out: OUT, batch: B } = golden.shape;
+  for (const c of golden.cases) {
+    it(`200 steps of nn.Linear(${IN}, ${OUT}) with ${c.id} hold as many engine buffers after step 200 as after step 10, and match PyTorch ${golden.torch_version}`, () => {
+      const lin = nn.Linear(IN, OUT);
+      torch.no_grad(() => {
+        lin.weight.copy_(torch.tensor(golden.inputs.W, { dtype: torch.float32 }).reshape(OUT, IN));
+        lin.bias!.copy_(torch.tensor(golden.inputs.b, { dtype: torch.float32 }));
+      });
+      const X = torch.tensor(golden.inputs.X, { dtype: torch.float32 }).reshape(B, IN);
+      const Y = torch.tensor(golden.inputs.Y);
+      const opt = optim[c.optimizer](lin.parameters(), c.options);
+      // What an earlier step's tensor recorded stays readable after the parameters moved on.
+      let atStep10: Tensor | undefined;
+      let buffersAt10 = 0;
+      for (let step = 1; step <= 200; step++) {
+        opt.zero_grad();
+        const loss = F.cross_entropy(lin(X), Y);
+        loss.backward();
+        if (c.clip !== null) nn.utils.clip_grad_norm_(lin.parameters(), c.clip);
+        opt.step();
+        if (step === 1 || step === 100) assert.ok(Math.abs((loss.item() as number) - c.losses[step - 1]) <= 1e-3 * (1 + c.losses[step - 1]), `loss at step ${step}`);
+        if (step === 10) {
+          buffersAt10 = engineMemory().buffers;
+          atStep10 = lin.weight.mul(1);
+          close('W after step 10', lin.weight, c.after['10'].W, 1e-4);
+        }
+      }
+      assert.equal(engineMemory().buffers, buffersAt10, 'engine buffers after step 200 vs after step 10');
+      close('W after step 200', lin.weight, c.after['200'].W, 2e-3);
+      close('b after step 200', lin.bias!, c.after['200'].b, 2e-3);
+      close('W · 1 recorded at step 10, read after step 200', atStep10!, c.after['10'].W, 1e-4);
+    });
+  }
+
+  it('keeps a long SGD-with-momentum loop of nn.Linear(64, 1000) at a fixed number of engine buffers and bytes', () => {
+    torch.manual_seed(0);
+    const lin = nn.Linear(64, 1000);
+    const opt = optim.SGD(lin.parameters(), { lr: 0.1, momentum: 0.9 });
+    const X = torch.randn(256, 64);
+    const Y = torch.randint(0, 1000, [256]);
+    let at10 = { buffers: 0, bytes: 0 };
+    let first = 0;
+    let loss!: Tensor;
+    for (let step = 1; step <= 200; step++) {
+      opt.zero_grad();
+      loss = F.cross_entropy(lin(X), Y);
+      loss.backward();
+      opt.step();
+      if (step === 1) first = loss.item() as number;
+      if (step === 10) at10 = engineMemory();
+    }
+    assert.deepEqual(engineMemory(), at10);
+    assert.ok((loss.item() as number) < first, `loss ${first} → ${loss.item()}`);
+  });
+
+  it('refuses a second backward through a freed graph with PyTorch\'s message, and allows it with retain_graph', () => {
+    const x = torch.tensor([1.5, -2, 0.25], { requires_grad: true });
+    const y = x.exp().mul(x).sum();
+    y.backward();
+    assert.throws(() => y.backward(), /^Error: Trying to backward through the graph a second time \(or directly access saved tensors after they have already been freed\)\. .*Specify retain_graph=True/);
+    // A new graph over an op of the freed one is refused too; its value is still readable.
+    const h = x.exp();
+    const z = h.sum();
+    z.backward();
+    assert.throws(() => h.mul(2).sum().backward(), /backward through the graph a second time/);
+    assert.ok(Math.abs((h.sum().item() as number) - (Math.exp(1.5) + Math.exp(-2) + Math.exp(0.25))) < 1e-5);
+
+    const w = torch.tensor([0.5, 2], { requires_grad: true });
+    const l = w.mul(w).sum();
+    l.backward(undefined, true);
+    l.backward({ retain_graph: true });
+    l.backward();
+    assert.deepEqual(w.grad!.tolist(), [3, 12]);
+    assert.throws(() => l.backward(), /second time/);
+  });
+});
