@@ -109,6 +109,11 @@ export function addHparams(run: Run, hparams: HParams): void {
   run.hparams = { ...run.hparams, ...hparams };
 }
 
+/** The run an add_hparams session folder (`<run>/1700000000.123`) belongs to, if `name` is one. */
+export function sessionParent(name: string): string | undefined {
+  return /^(.*)[\\/]\d{9,}(\.\d+)?$/.exec(name)?.[1];
+}
+
 /**
  * add_hparams (torch.utils.tensorboard, tensorboardX) writes the session and its metric values into a sub-folder
  * named by the time (`<run>/1700000000.123/`): such a run is folded into `<run>` when that run exists.
@@ -116,8 +121,8 @@ export function addHparams(run: Run, hparams: HParams): void {
 export function foldHparamsSessions(runs: Run[]): Run[] {
   const byName = new Map(runs.map((r) => [r.name, r]));
   return runs.filter((run) => {
-    const m = /^(.*)[\\/]\d{9,}(\.\d+)?$/.exec(run.name);
-    const parent = m && run.hparams ? byName.get(m[1]) : undefined;
+    const name = sessionParent(run.name);
+    const parent = name !== undefined && run.hparams ? byName.get(name) : undefined;
     if (!parent) return true;
     addHparams(parent, run.hparams!);
     for (const [tag, series] of Object.entries(run.scalars)) if (!Object.hasOwn(parent.scalars, tag)) parent.scalars[tag] = series;

@@ -14,6 +14,22 @@ export interface RunPointsMessage {
   hparams?: HParams;
 }
 
+/** A run found under the opened folder, before its scalars are read. */
+export interface ListedRun {
+  name: string;
+  /** Bytes of its log files: a size known without reading them. */
+  bytes: number;
+}
+
+/**
+ * host → view: every run under the opened file or folder, in path order (sent at once, and again when runs
+ * appear). Their scalars come only for the runs the view asks for with a LoadRunsMessage.
+ */
+export interface RunListMessage {
+  type: 'runs';
+  runs: ListedRun[];
+}
+
 /** host → view: a log could not be read; show it inline. */
 export interface LogErrorMessage {
   type: 'error';
@@ -48,6 +64,12 @@ export interface ExportScalarsMessage extends ExportSettings {
   format: 'csv' | 'json';
 }
 
+/** view → host: read these listed runs' scalars, send them, and keep following their files. */
+export interface LoadRunsMessage {
+  type: 'load';
+  runs: string[];
+}
+
 /** view → host: save a chart image (PNG data URL from Plotly.toImage). */
 export interface SavePngMessage {
   type: 'savePng';
@@ -55,8 +77,8 @@ export interface SavePngMessage {
   dataUrl: string;
 }
 
-export type ToLogView = RunPointsMessage | LogErrorMessage;
-export type FromLogView = ReadyMessage | ExportHtmlMessage | ExportScalarsMessage | SavePngMessage;
+export type ToLogView = RunListMessage | RunPointsMessage | LogErrorMessage;
+export type FromLogView = ReadyMessage | LoadRunsMessage | ExportHtmlMessage | ExportScalarsMessage | SavePngMessage;
 
 const isStringRecord = (v: unknown): v is Record<string, string> => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
@@ -79,6 +101,8 @@ export function isFromLogView(m: unknown): m is FromLogView {
   switch (msg.type) {
     case 'ready':
       return true;
+    case 'load':
+      return Array.isArray(msg.runs) && msg.runs.every((r) => typeof r === 'string');
     case 'exportHtml':
       return isExportSettings(msg);
     case 'exportScalars':

@@ -30,8 +30,11 @@ export interface Workbench {
   runCommand(title: string): Promise<void>;
   /** Opens a workspace file in an editor through Quick Open. */
   openFile(name: string): Promise<void>;
-  /** Runs "Loss Lab: Plot Training Log" on a folder typed into its file dialog, until the tab `Training curves: <name>` opens. */
-  plotLogFolder(folder: string, name: string): Promise<void>;
+  /**
+   * Runs "Loss Lab: Plot Training Log" on a folder typed into its file dialog, until the tab `Training curves:
+   * <name>` opens; resolves to the time (Date.now()) the dialog was accepted.
+   */
+  plotLogFolder(folder: string, name: string): Promise<number>;
   webview(): FrameLocator;
   screenshot(name: string): Promise<string>;
   /** Switches the colour theme ('Light Modern', 'Dark Modern') through "Preferences: Color Theme". */
@@ -116,16 +119,21 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       const root = `${path.join(ROOT, 'examples')}/`;
       for (let i = 0; i < 100 && (await input.inputValue()) !== root; i++) await page.waitForTimeout(100);
       const tab = page.locator('.tabs-container .tab', { hasText: `Training curves: ${name}` });
+      let accepted = Date.now();
       for (let i = 0; i < 10 && !(await tab.isVisible()); i++) {
         if (await dialog.isVisible()) {
           if ((await input.inputValue()) !== `${folder}/`) await input.fill(`${folder}/`);
           await page.waitForTimeout(800);
-          if ((await dialog.isVisible()) && (await input.inputValue()) === `${folder}/`) await input.press('Enter');
+          if ((await dialog.isVisible()) && (await input.inputValue()) === `${folder}/`) {
+            accepted = Date.now();
+            await input.press('Enter');
+          }
         } else {
           await page.waitForTimeout(800);
         }
       }
       await tab.waitFor();
+      return accepted;
     },
     webview() {
       return page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');

@@ -1,5 +1,6 @@
-// A webview panel of training curves (the logView page): keeps the runs it has shown, sends only new
-// points, and answers the page's export requests (HTML report, PNG). Used by the log viewer.
+// A webview panel of training curves (the logView page): keeps the run list and the runs it has shown, sends
+// only new points, passes the page's requests for runs on, and answers its export requests (HTML report, CSV,
+// JSON, PNG). Used by the log viewer.
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { LIGHT_THEME } from '../../charts/theme';
 import { DEFAULT_CURVE_OPTIONS } from '../../charts/trainingCurves';
 import { scalarsCsv, scalarsJson } from '../../logs/export';
 import { appendSeries, emptySeries, seriesOf, type Run, type Series } from '../../logs/model';
-import { isFromLogView, type ExportSettings, type ToLogView } from '../../protocol/logView';
+import { isFromLogView, type ExportSettings, type ListedRun, type ToLogView } from '../../protocol/logView';
 import { l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
 
 const CSS = `#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; }
@@ -29,16 +30,25 @@ table.runs th button { all: unset; cursor: pointer; font-weight: 600; } table.ru
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 `;
 
+/** What the panel's owner does for the page. */
+export interface CurveSource {
+  /** The page (re)loaded and wants its data from the start. */
+  ready(): void;
+  /** The page shows these listed runs: read their scalars and keep following them. */
+  load(runs: string[]): void;
+}
+
 export class CurvePanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   /** Everything shown so far, by run name (the page holds the same). */
   private readonly runs = new Map<string, Run>();
+  private listed: ListedRun[] = [];
+  private listedKey = '';
   private readonly disposables: vscode.Disposable[] = [];
   /** Nothing is posted before the page says it is ready: it gets everything then (no doubled points). */
   private ready = false;
 
-  /** `onReady` runs when the page (re)loads and wants its data from the start. */
-  constructor(private readonly extensionUri: vscode.Uri, title: string, private readonly saveDir: string, private readonly onReady: () => void) {
+  constructor(private readonly extensionUri: vscode.Uri, title: string, private readonly saveDir: string, private readonly source: CurveSource) {
     this.panel = vscode.window.createWebviewPanel('lossLab.curves', title, vscode.ViewColumn.Active, webviewOptions(extensionUri));
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, {
       title,
@@ -49,6 +59,15 @@ export class CurvePanel implements vscode.Disposable {
       css: CSS,
     });
     this.panel.webview.onDidReceiveMessage((m) => this.onMessage(m), undefined, this.disposables);
+  }
+
+  /** Sends the run list when it changed (runs appeared or grew). */
+  list(runs: ListedRun[]): void {
+    const key = JSON.stringify(runs);
+    if (key === this.listedKey) return;
+    this.listed = runs;
+    this.listedKey = key;
+    this.post({ type: 'runs', runs });
   }
 
   /** Sends the points of `run` not yet shown (all of them again if the run restarted, e.g. a rewritten CSV). */
@@ -83,10 +102,13 @@ export class CurvePanel implements vscode.Disposable {
     if (message.type === 'ready') {
       // A (re)loaded page has nothing: replay what was recorded, then let the owner continue.
       this.ready = true;
+      this.post({ type: 'runs', runs: this.listed });
       const shown = [...this.runs.values()];
       this.runs.clear();
       for (const run of shown) this.update(run);
-      this.onReady();
+      this.source.ready();
+    } else if (message.type === 'load') {
+      this.source.load(message.runs);
     } else if (message.type === 'exportHtml') {
       const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(this.saveDir, 'training-report.html')), filters: { HTML: ['html'] } });
       if (!uri) return;

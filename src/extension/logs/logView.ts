@@ -1,11 +1,14 @@
 // "Loss Lab: Plot Training Log": a chart view of training logs (a file or a folder of runs) that follows
-// the files while a run writes them, reading only what was appended.
+// the folder while runs write it. Every run found is listed at once (name and bytes, no reading); scalars
+// are read only for the runs the view shows, and then followed, reading only what was appended.
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectFormat, findLogFiles, LogFile, LogFileError, mergeInto } from '../../logs/files';
-import { addHparams, foldHparamsSessions } from '../../logs/hparams';
+import { addHparams, foldHparamsSessions, sessionParent } from '../../logs/hparams';
 import { sideHparams } from '../../logs/hparamsFiles';
 import { emptyRun, type Run } from '../../logs/model';
+import type { ListedRun } from '../../protocol/logView';
 import { CurvePanel } from '../curves/curvePanel';
 
 /**
@@ -40,17 +43,39 @@ async function pick(): Promise<vscode.Uri | undefined> {
 export class LogView implements vscode.Disposable {
   readonly curves: CurvePanel;
   private readonly files = new Map<string, LogFile>();
+  /** Runs the view shows (it asked for them): only their files are read. */
+  private readonly wanted = new Set<string>();
+  /** Runs asked for and not read yet. */
+  private readonly asked = new Set<string>();
+  /** The runs found, each with its own files and those of its add_hparams session folders. */
+  private units = new Map<string, { name: string; files: string[] }[]>();
+  /** The folder changed (or the view reloaded): list it again and read on in every shown run. */
+  private changed = true;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly root: string;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  /** One refresh at a time (a LogFile reads on from where it was); a request meanwhile runs another after it. */
+  private reading = false;
+  private again = false;
+  private restart = false;
 
   constructor(extensionUri: vscode.Uri, target: vscode.Uri) {
     this.root = target.fsPath;
     const isFile = detectFormat(this.root) !== undefined;
-    this.curves = new CurvePanel(extensionUri, `${vscode.l10n.t('Training curves')}: ${path.basename(this.root)}`, path.dirname(this.root), () => {
+    this.curves = new CurvePanel(extensionUri, `${vscode.l10n.t('Training curves')}: ${path.basename(this.root)}`, path.dirname(this.root), {
       // The view (re)loaded: start over from the beginning of every file.
-      this.files.clear();
-      void this.refresh();
+      ready: () => {
+        this.restart = true;
+        this.changed = true;
+        void this.refresh();
+      },
+      load: (runs) => {
+        for (const run of runs) {
+          if (!this.wanted.has(run)) this.asked.add(run);
+          this.wanted.add(run);
+        }
+        void this.refresh();
+      },
     });
     const base = vscode.Uri.file(isFile ? path.dirname(this.root) : this.root);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, isFile ? path.basename(this.root) : '**/*'));
@@ -60,6 +85,7 @@ export class LogView implements vscode.Disposable {
   }
 
   private scheduleRefresh(): void {
+    this.changed = true;
     clearTimeout(this.pending);
     this.pending = setTimeout(() => void this.refresh(), 200);
   }
@@ -70,35 +96,89 @@ export class LogView implements vscode.Disposable {
     return path.relative(dir, unit) || path.basename(unit);
   }
 
-  /** Reads what was appended to every log under the target and sends it on. */
   private async refresh(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
     try {
-      // Event files of one folder are one run: merge them (in file order) before showing.
-      const runs = new Map<string, Run>();
+      do {
+        this.again = false;
+        await this.readShown();
+      } while (this.again);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /**
+   * After a change, lists every run under the target and reads on in the runs shown; otherwise reads the runs
+   * just asked for. Each run is sent as soon as it is read.
+   */
+  private async readShown(): Promise<void> {
+    if (this.restart) {
+      this.restart = false;
+      this.files.clear();
+    }
+    try {
+      const changed = this.changed;
+      this.changed = false;
+      if (changed) await this.list();
+      const read = changed ? this.wanted : new Set(this.asked);
+      this.asked.clear();
       const unreadable: string[] = [];
-      for (const file of findLogFiles(this.root)) {
-        if (!this.files.has(file)) this.files.set(file, new LogFile(file, detectFormat(file) ?? 'jsonl', this.runName(file)));
-        let run: Run;
-        try {
-          run = await this.files.get(file)!.read();
-        } catch (error) {
-          // One unreadable file never takes the folder down: it is named in the status line, the rest shown.
-          unreadable.push(error instanceof LogFileError ? vscode.l10n.t('Skipped {0}: {1}', path.basename(error.file), error.reason) : String(error));
-          this.files.delete(file);
-          continue;
-        }
-        const merged = runs.get(run.name) ?? emptyRun(run.name, run.format);
-        mergeInto(merged, run);
-        // hparams.yaml, training_args.json, config.json beside the log.
-        const side = await sideHparams(file, run.format, (f, reason) => unreadable.push(vscode.l10n.t('Skipped {0}: {1}', path.basename(f), reason)));
-        if (side) addHparams(merged, side);
-        runs.set(run.name, merged);
+      for (const [unit, raw] of this.units) {
+        if (!read.has(unit)) continue;
+        const runs: Run[] = [];
+        for (const { name, files } of raw) runs.push(await this.readRun(name, files, unreadable));
+        for (const run of foldHparamsSessions(runs)) this.curves.update(run);
       }
-      for (const run of foldHparamsSessions([...runs.values()])) this.curves.update(run);
       if (unreadable.length) this.curves.showError(unreadable.join(' · '));
     } catch (error) {
       this.curves.showError(vscode.l10n.t('Could not read {0}: {1}', this.root, error instanceof Error ? error.message : String(error)));
     }
+  }
+
+  /** Finds the runs under the target (event files of one folder are one run; an add_hparams session folder belongs to its run) and sends the list. */
+  private async list(): Promise<void> {
+    const filesOf = new Map<string, string[]>();
+    for (const file of findLogFiles(this.root)) {
+      const name = this.runName(file);
+      filesOf.set(name, [...(filesOf.get(name) ?? []), file]);
+    }
+    const unitOf = (name: string) => {
+      const parent = sessionParent(name);
+      return parent !== undefined && filesOf.has(parent) ? parent : name;
+    };
+    const units = new Map<string, { name: string; files: string[] }[]>();
+    for (const [name, files] of filesOf) units.set(unitOf(name), [...(units.get(unitOf(name)) ?? []), { name, files }]);
+    const sizes = await Promise.all([...units.values()].map(async (raw) => (await Promise.all(raw.flatMap((r) => r.files).map((f) => stat(f).then((st) => st.size, () => 0)))).reduce((a, b) => a + b, 0)));
+    this.units = units;
+    this.curves.list([...units.keys()].map((name, i): ListedRun => ({ name, bytes: sizes[i] })));
+  }
+
+  /** What was appended to the files of the run `name` (event files merged in file order). */
+  private async readRun(name: string, files: string[], unreadable: string[]): Promise<Run> {
+    let merged: Run | undefined;
+    for (const file of files) {
+      if (!this.files.has(file)) this.files.set(file, new LogFile(file, detectFormat(file) ?? 'jsonl', name));
+      let run: Run;
+      try {
+        run = await this.files.get(file)!.read();
+      } catch (error) {
+        // One unreadable file never takes the folder down: it is named in the status line, the rest shown.
+        unreadable.push(error instanceof LogFileError ? vscode.l10n.t('Skipped {0}: {1}', path.basename(error.file), error.reason) : String(error));
+        this.files.delete(file);
+        continue;
+      }
+      merged ??= emptyRun(name, run.format);
+      mergeInto(merged, run);
+      // hparams.yaml, training_args.json, config.json beside the log.
+      const side = await sideHparams(file, run.format, (f, reason) => unreadable.push(vscode.l10n.t('Skipped {0}: {1}', path.basename(f), reason)));
+      if (side) addHparams(merged, side);
+    }
+    return merged ?? emptyRun(name, detectFormat(files[0]) ?? 'jsonl');
   }
 
   dispose(): void {

@@ -2,11 +2,16 @@
 // shared figure builders (every run's curves, or a band per group of runs), the run list and filters, and the
 // runs table; re-draws on new points or when a control changes (one redraw per frame). What it shows and the
 // colours set are remembered with the view and sent with every export, so the files match the charts.
-import type { ExportSettings, FromLogView, ToLogView } from '../../protocol/logView';
+//
+// Lazy: the host lists every run first; the view asks for the scalars of the runs it shows (ticked and passing
+// the run filter). Of a folder's runs, the first FIRST_SHOWN are ticked and the rest listed unticked, each
+// read when ticked; and a chart is drawn only when it comes near the viewport (a placeholder of its height
+// until then), so a folder of thousands of runs and tags paints its first charts at once.
+import type { ExportSettings, FromLogView, ListedRun, ToLogView } from '../../protocol/logView';
 import { appendSeries, seriesOf, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
 import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, xAxisNotes, type CurveSelection } from '../../charts/curveView';
-import { DEFAULT_CURVE_OPTIONS, isTimeAxis, runsWithoutWallTimes, type CurveOptions } from '../../charts/trainingCurves';
+import { DEFAULT_CURVE_OPTIONS, isTimeAxis, runsWithoutWallTimes, type CurveOptions, type Figure } from '../../charts/trainingCurves';
 import { monotoneTags, type XAxis } from '../../logs/xAxis';
 import { loadTranslations, t } from '../l10n';
 import { button, checkbox, dropdown, setDropdownOptions, slider } from '../ui/components';
@@ -17,7 +22,12 @@ interface ViewState {
   options: Partial<CurveOptions>;
   selection: CurveSelection;
   table: TableState;
+  /** Every run listed so far: a run listed later than the first FIRST_SHOWN starts unticked. */
+  seen: string[];
 }
+
+/** Runs of a folder ticked (and read) when it opens; the others are read when the user ticks them. */
+const FIRST_SHOWN = 20;
 
 const vscode = acquireVsCodeApi();
 const post = (m: FromLogView) => vscode.postMessage(m);
@@ -27,6 +37,10 @@ const options: CurveOptions = { ...DEFAULT_CURVE_OPTIONS, colors: {}, ...saved?.
 const selection: CurveSelection = { ...DEFAULT_SELECTION, ...saved?.selection };
 const table: TableState = { sort: { key: 'run', descending: false }, colorBy: '', ...saved?.table };
 const runs = new Map<string, Run>();
+let listed: ListedRun[] = [];
+const seen = new Set(saved?.seen);
+/** Runs asked of the host and not yet received. */
+const requested = new Set<string>();
 const charts = new Map<string, HTMLElement>();
 const status = document.getElementById('status')!;
 const controls = document.getElementById('controls')!;
@@ -34,10 +48,34 @@ loadTranslations(controls);
 const grid = document.getElementById('charts')!;
 
 function remember(): void {
-  vscode.setState({ options: { smoothing: options.smoothing, smoother: options.smoother, logY: options.logY, x: options.x, colors: options.colors }, selection, table } satisfies ViewState);
+  vscode.setState({ options: { smoothing: options.smoothing, smoother: options.smoother, logY: options.logY, x: options.x, colors: options.colors }, selection, table, seen: [...seen] } satisfies ViewState);
 }
 
-const selectionControls = new SelectionControls({ selection, colors: options.colors, changed: () => (remember(), redraw()) });
+/** Asks the host for the listed runs that are shown (ticked, passing the run filter) and not read yet. */
+function loadShown(): void {
+  const unread = listed.filter((r) => !runs.has(r.name) && !requested.has(r.name)).map((r) => ({ name: r.name, format: 'jsonl' as const, scalars: {}, skipped: {} }));
+  const wanted = selectRuns(unread, selection).sources.map((r) => r.name);
+  if (!wanted.length) return;
+  for (const name of wanted) requested.add(name);
+  post({ type: 'load', runs: wanted });
+}
+
+/** A new run list: runs beyond the first FIRST_SHOWN ever listed start unticked; the shown ones are asked for. */
+function listRuns(list: ListedRun[]): void {
+  listed = list;
+  const hidden = new Set(selection.hidden);
+  for (const { name } of list) {
+    if (seen.has(name)) continue;
+    if (seen.size >= FIRST_SHOWN) hidden.add(name);
+    seen.add(name);
+  }
+  selection.hidden = [...hidden];
+  remember();
+  loadShown();
+  redraw();
+}
+
+const selectionControls = new SelectionControls({ selection, colors: options.colors, changed: () => (remember(), loadShown(), redraw()) });
 document.getElementById('selection')!.append(selectionControls.element);
 const tableView = new RunsTableView(table, () => (remember(), redraw()));
 document.getElementById('runs-table')!.append(tableView.element);
@@ -52,12 +90,41 @@ function chartFor(metric: string): HTMLElement {
   charts.set(metric, div);
   const plot = document.createElement('div');
   plot.className = 'plot';
+  nearView.observe(plot);
   // As tall as drawn: the figure's height holds its legend.
   const height = () => (plot as HTMLElement & { layout?: { height?: number } }).layout?.height ?? 420;
   div.appendChild(button(t('PNG'), async () => post({ type: 'savePng', metric, dataUrl: await Plotly.toImage(plot, { format: 'png', width: 900, height: height() }) })));
   div.appendChild(plot);
   return div;
 }
+
+/** The figure each chart is to show; drawn when its chart is near the viewport. */
+const figureOf = new Map<HTMLElement, Figure>();
+/** What each chart was drawn with: a figure that did not change is not drawn again. */
+const drawnKey = new Map<HTMLElement, string>();
+const near = new Set<HTMLElement>();
+
+function draw(plot: HTMLElement): void {
+  const figure = figureOf.get(plot);
+  if (!figure) return;
+  const key = JSON.stringify(figure);
+  if (drawnKey.get(plot) === key) return;
+  drawnKey.set(plot, key);
+  void Plotly.react(plot, figure.data, figure.layout, { displaylogo: false, responsive: true });
+}
+
+// A viewport above and below: charts are drawn before they are scrolled to.
+const nearView = new IntersectionObserver(
+  (entries) => {
+    for (const e of entries) {
+      const plot = e.target as HTMLElement;
+      if (e.isIntersecting) near.add(plot);
+      else near.delete(plot);
+      if (e.isIntersecting) draw(plot);
+    }
+  },
+  { rootMargin: '100% 0px' },
+);
 
 let scheduled = false;
 function redraw(): void {
@@ -80,19 +147,36 @@ function redraw(): void {
     const shown = new Set(figures.map((f) => f.metric));
     for (const [metric, div] of charts) {
       if (shown.has(metric)) continue;
-      Plotly.purge(div.querySelector<HTMLElement>('.plot')!);
+      const plot = div.querySelector<HTMLElement>('.plot')!;
+      nearView.unobserve(plot);
+      near.delete(plot);
+      drawnKey.delete(plot);
+      figureOf.delete(plot);
+      Plotly.purge(plot);
       div.remove();
       charts.delete(metric);
     }
-    for (const figure of figures) {
-      // Keep the charts in figure order (losses first) as metrics appear and return.
+    for (const [i, figure] of figures.entries()) {
+      // Keep the charts in figure order (losses first) as metrics appear and return; a chart in its place is
+      // not moved (moving thousands re-lays out the page and reconnects their buttons).
       const div = chartFor(figure.metric);
-      grid.appendChild(div);
-      void Plotly.react(div.querySelector<HTMLElement>('.plot')!, figure.data, figure.layout, { displaylogo: false, responsive: true });
+      if (grid.children[i] !== div) grid.insertBefore(div, grid.children[i] ?? null);
+      const plot = div.querySelector<HTMLElement>('.plot')!;
+      // A chart not drawn yet keeps the place of its figure.
+      plot.style.minHeight = `${Number(figure.layout.height ?? 420)}px`;
+      figureOf.set(plot, figure);
+      if (near.has(plot)) draw(plot);
+    }
+    // A new chart near the viewport is drawn now, not when the observer first reports it (a frame later).
+    for (const plot of figureOf.keys()) {
+      if (drawnKey.has(plot)) continue;
+      const { top, bottom } = plot.getBoundingClientRect();
+      if (top < 2 * innerHeight && bottom > -innerHeight) draw(plot);
     }
     showXChoices(selected.sources);
     selectionControls.showErrors(selected.errors);
-    selectionControls.render(all, new Set(selected.runs.map((r) => r.name)), grouped ? selected.groups : undefined);
+    const unread = listed.filter((r) => !runs.has(r.name));
+    selectionControls.render(all, new Set(selected.runs.map((r) => r.name)), grouped ? selected.groups : undefined, unread);
     tableView.render(selected.runs, theme, options.colors);
     const notes = [...selected.errors, ...all.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => t('{0}: skipped {1} × {2}', r.name, n, why)))];
     notes.push(...xAxisNotes(selected, grouped, options.x));
@@ -101,7 +185,9 @@ function redraw(): void {
     const hidden = all.length - selected.runs.length;
     const filtered = hidden ? ` · ${t('{0} hidden by the filters', hidden)}` : '';
     const groups = grouped ? ` · ${t('{0} group(s)', selected.groups.length)}` : '';
-    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, charts.size, points)}${filtered}${groups}${notes.length ? ' · ' + notes.join(' · ') : ''}`;
+    const reading = unread.filter((r) => requested.has(r.name)).length;
+    const notRead = (unread.length > reading ? ` · ${t('{0} more listed, not read (tick one to read it)', unread.length - reading)}` : '') + (reading ? ` · ${t('{0} being read', reading)}` : '');
+    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, charts.size, points)}${notRead}${filtered}${groups}${notes.length ? ' · ' + notes.join(' · ') : ''}`;
   });
 }
 
@@ -144,6 +230,10 @@ controls.append(
 
 window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
   const m = event.data;
+  if (m.type === 'runs') {
+    listRuns(m.runs);
+    return;
+  }
   if (m.type === 'error') {
     status.textContent = m.message;
     status.classList.add('error');
@@ -154,6 +244,7 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
   run.skipped = m.skipped;
   run.hparams = m.hparams;
   runs.set(m.run, run);
+  requested.delete(m.run);
   redraw();
 });
 

@@ -1,9 +1,11 @@
 // The log view's selection controls (browser): run and tag filters, grouping into bands (with Ungroup), and
-// the run list with a checkbox, colour and point count per run (or per group when grouped).
+// the run list with a checkbox, colour and point count per run (or per group when grouped); a run listed but
+// not read yet shows the size of its logs.
 import type { CurveSelection } from '../../charts/curveView';
 import type { RunGroup } from '../../logs/groups';
 import { runColor } from '../../charts/runColors';
 import type { Run } from '../../logs/model';
+import type { ListedRun } from '../../protocol/logView';
 import { t } from '../l10n';
 import { button, dropdown, labelled } from '../ui/components';
 
@@ -41,6 +43,8 @@ export class SelectionControls {
   readonly element = document.createElement('div');
   private readonly list = document.createElement('div');
   private readonly summary = document.createElement('summary');
+  /** What the list shows: rebuilt only when it changes (a folder lists thousands of runs). */
+  private shown = '';
   readonly inputs: Record<'runs' | 'tags' | 'group', HTMLInputElement>;
 
   constructor(private readonly host: SelectionHost) {
@@ -77,20 +81,25 @@ export class SelectionControls {
     this.inputs.group.classList.toggle('invalid', errors.some((e) => e.startsWith('Invalid group regex')));
   }
 
-  /** Rebuilds the run list: every run (unticked ones too), or the groups of the shown runs when grouped. */
-  render(all: readonly Run[], passing: ReadonlySet<string>, groups: readonly RunGroup[] | undefined): void {
+  /** Rebuilds the run list: every run (unticked and unread ones too), or the groups of the shown runs when grouped. */
+  render(all: readonly Run[], passing: ReadonlySet<string>, groups: readonly RunGroup[] | undefined, unread: readonly ListedRun[]): void {
     const points = (r: Run) => Object.values(r.scalars).reduce((n, s) => n + s.values.length, 0);
     const hidden = new Set(this.host.selection.hidden);
+    const key = JSON.stringify([groups?.map((g) => [g.name, g.runs.length]), all.map((r) => [r.name, points(r), passing.has(r.name)]), unread.map((r) => [r.name, r.bytes]), [...hidden], this.host.colors]);
+    if (key === this.shown) return;
+    this.shown = key;
     this.list.replaceChildren();
     if (groups) {
       this.summary.textContent = t('{0} group(s) of {1} run(s)', groups.length, groups.reduce((n, g) => n + g.runs.length, 0));
       for (const g of groups) this.list.append(this.row(g.name, t('{0} run(s)', g.runs.length), undefined));
       return;
     }
-    this.summary.textContent = t('{0} of {1} run(s) shown', all.filter((r) => passing.has(r.name)).length, all.length);
-    for (const run of all) {
-      const row = this.row(run.name, t('{0} points', points(run)), !hidden.has(run.name));
-      if (!passing.has(run.name) && !hidden.has(run.name)) row.classList.add('filtered');
+    this.summary.textContent = t('{0} of {1} run(s) shown', all.filter((r) => passing.has(r.name)).length, all.length + unread.length);
+    const rows = [...all.map((run) => ({ name: run.name, count: t('{0} points', points(run)), read: true })), ...unread.map((r) => ({ name: r.name, count: t('{0} kB, not read', Math.ceil(r.bytes / 1024)), read: false }))];
+    rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const { name, count, read } of rows) {
+      const row = this.row(name, count, !hidden.has(name));
+      if (read && !passing.has(name) && !hidden.has(name)) row.classList.add('filtered');
       this.list.append(row);
     }
   }
