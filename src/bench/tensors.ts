@@ -1,6 +1,7 @@
 // Notebook tensors against PyTorch eager CPU in the same run: a 20-op chain over [64, 1000] tensors, forward
 // and backward (the first, compiling run timed on its own), and a 200-step training loop of nn.Linear(64, 1000)
-// on batch 256 (cross-entropy, SGD), as a cell would write them.
+// on batch 256 (cross-entropy, SGD), as a cell would write them, with the engine buffers and the process's RSS
+// after the loop against those after its warm-up (a ratio of 1: memory stays bounded however long it trains).
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { sessionFor } from '../engine/runtime/sessions';
 import { rng } from '../engine/training/data';
 import { stepGraph, type StepSpec } from '../engine/training/step';
-import { F as Fn, nn, optim, SyncEngine, torch, useEngine, type Tensor } from '../tensor';
+import { engineMemory, F as Fn, nn, optim, SyncEngine, torch, useEngine, type Tensor } from '../tensor';
 import { median, type Report } from './timing';
 
 
@@ -105,7 +106,7 @@ export async function benchTensors(report: Report): Promise<void> {
     }
     const torchMs = torchTimes();
     report('tensors: 20-op chain [64,1000] fwd+bwd', median(samples), 'torch eager', torchMs?.[0]);
-    console.log(`tensors: 20-op chain first run (compile) ${firstMs.toFixed(1)} ms`);
+    report('tensors: 20-op chain first run (compiles)', firstMs, 'later runs', median(samples));
 
     const lin = nn.Linear(64, 1000);
     const opt = optim.SGD(lin.parameters(), { lr: 0.1 });
@@ -122,12 +123,17 @@ export async function benchTensors(report: Report): Promise<void> {
       return loss!.item();
     };
     steps(20);
+    const warm = { engine: engineMemory(), rss: process.memoryUsage.rss() };
     const t1 = performance.now();
     steps(200);
     const stepMs = (performance.now() - t1) / 200;
+    const after = { engine: engineMemory(), rss: process.memoryUsage.rss() };
     const name = `tensors: nn.Linear(64,1000) B=256 SGD step (${(1000 / stepMs).toFixed(0)} steps/s)`;
     report(name, stepMs, 'torch eager', torchMs?.[1]);
     report(name, stepMs, 'hand-built step graph', await handBuiltStepMs());
+    const MB = 2 ** 20;
+    report(`tensors: SGD loop engine buffers after 220 steps (${after.engine.buffers})`, after.engine.bytes / MB, `after 20 (${warm.engine.buffers})`, warm.engine.bytes / MB, 'MB');
+    report('tensors: SGD loop RSS after 220 steps', after.rss / MB, 'after 20', warm.rss / MB, 'MB');
   } finally {
     engine.dispose();
   }
