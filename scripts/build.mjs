@@ -20,6 +20,7 @@ const node = {
 const bundles = [
   { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/engine/worker.ts'], outfile: 'dist/engine-worker.js' },
+  { ...node, entryPoints: ['src/engine/rowsWorker.ts'], outfile: 'dist/engine-rows-worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/kernel/worker.ts'], outfile: 'dist/kernel-worker.js' },
   { ...node, entryPoints: ['src/tensorfile/loadWorker.ts'], outfile: 'dist/tensorfile-worker.js' },

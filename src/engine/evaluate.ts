@@ -6,11 +6,12 @@ import { OP_DEFINITIONS } from './ops/registry';
 import { fail, OpError, shapeText, type OpDefinition, type Options } from './ops/op';
 import { canUseRowPlan, crossEntropyByRows } from './plans/crossEntropyRows';
 import { run, sessionFor } from './runtime/sessions';
-import { checkMemory, checkTensor, nonFiniteNames, toEngineTensor } from './tensors';
+import { checkMemory, checkTensor, nonFiniteNames, toEngineTensor, unshared } from './tensors';
 
 /**
  * `ownsInputs`: the request's tensors belong to this call alone (the worker received them in a message), so a
- * plan may write its gradient over an input's buffer. Tensors in a SharedArrayBuffer never do: they are copied.
+ * plan may write its gradient over an input's buffer. Tensors in a SharedArrayBuffer are copied unless the
+ * request donates them.
  */
 export async function evaluate(request: OpRequest, ownsInputs = false): Promise<OpResult> {
   const op = (typeof request.op === 'string' ? OP_DEFINITIONS.get(request.op) : undefined) ?? fail(`unknown op ${typeof request.op === 'string' ? `'${request.op.slice(0, 80)}'` : JSON.stringify(request.op) ?? 'nothing'}; known ops: ${[...OP_DEFINITIONS.keys()].join(', ')}`);
@@ -18,6 +19,8 @@ export async function evaluate(request: OpRequest, ownsInputs = false): Promise<
   const { tensors, options } = prepare(op, request, wantGrad);
   op.check?.(tensors, options);
   if (canUseRowPlan(op.name, tensors, options)) return { warnings: op.warnings?.(tensors, options) ?? [], ...(await crossEntropyByRows(tensors, options, wantGrad, ownsInputs)) };
+  // Donated shared memory only the row plan computes in: the graph reads a copy.
+  for (const [name, t] of Object.entries(tensors)) tensors[name] = unshared(t);
 
   const signature = JSON.stringify([
     op.name,
@@ -62,6 +65,10 @@ function checkOption(op: string, name: string, value: unknown, fallback: unknown
 /** Validates argument names and dtypes; converts floats to float32 in memory of the engine's own; fills PyTorch defaults. */
 function prepare(op: OpDefinition, request: OpRequest, wantGrad: boolean): { tensors: Record<string, Tensor>; options: Options } {
   const given = request.inputs && typeof request.inputs === 'object' ? request.inputs : fail(`${op.name}(): inputs must be an object of named tensors`);
+  const donated = new Set(request.donate ?? []);
+  if (!Array.isArray(request.donate ?? []) || [...donated].some((name) => typeof name !== 'string' || !Object.hasOwn(op.inputs, name))) {
+    fail(`${op.name}(): donate must list input names (${Object.keys(op.inputs).join(', ')}), got ${JSON.stringify(request.donate)?.slice(0, 80)}`);
+  }
   for (const [name, t] of Object.entries(given)) checkTensor(name, t);
   const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
   for (const [name, kind] of Object.entries(op.inputs)) {
@@ -69,7 +76,7 @@ function prepare(op: OpDefinition, request: OpRequest, wantGrad: boolean): { ten
     const isFloat = t.dtype !== 'int64';
     if (kind === 'float' && !isFloat) fail(`${op.name}(): expected ${name} to be a floating point tensor, but got dtype ${t.dtype}`);
     if (kind === 'int' && isFloat) fail(`${op.name}(): expected ${name} to be an integer (int64) tensor, but got dtype ${t.dtype}`);
-    tensors[name] = toEngineTensor(t);
+    tensors[name] = toEngineTensor(t, donated.has(name));
   }
   for (const name of Object.keys(given)) {
     if (!Object.hasOwn(op.inputs, name)) fail(`${op.name}() got an unexpected input '${name.slice(0, 80)}'; inputs: ${Object.keys(op.inputs).join(', ')}`);

@@ -18,11 +18,16 @@ export function checkTensor(name: string, t: Tensor): void {
 
 /**
  * The tensor as the engine computes with it: float32, like a float32 PyTorch session, in memory of its own.
- * Data in a SharedArrayBuffer is copied: that memory is still the sender's (a plan may write a gradient over
- * its own inputs), and ONNX Runtime reads only ArrayBuffer-backed tensors.
+ * Data in a SharedArrayBuffer is copied unless `donated`: that memory is still the sender's (a plan may write a
+ * gradient over its own inputs), and ONNX Runtime reads only ArrayBuffer-backed tensors.
  */
-export function toEngineTensor(t: Tensor): Tensor {
+export function toEngineTensor(t: Tensor, donated = false): Tensor {
   if (t.dtype === 'float64') return { dtype: 'float32', shape: t.shape, data: Float32Array.from(t.data as Float64Array) };
+  return donated ? t : unshared(t);
+}
+
+/** The tensor in an ArrayBuffer: a copy when its data is in a SharedArrayBuffer (ONNX Runtime reads no other). */
+export function unshared(t: Tensor): Tensor {
   return t.data.buffer instanceof SharedArrayBuffer ? { ...t, data: t.data.slice() } : t;
 }
 

@@ -12,6 +12,13 @@ export interface OpRequest {
   options?: Record<string, OptionValue>;
   /** Compute d(output.sum())/d(each float input). Default true. */
   grad?: boolean;
+  /**
+   * Inputs whose memory the caller gives up, as with JAX's `donate_argnames`: the engine may write results
+   * over them. Only SharedArrayBuffer-backed inputs need it (a transferred ArrayBuffer is given up already);
+   * other shared inputs are copied and left as they were. Donated logits of a large cross_entropy are scored
+   * by two threads at once and receive the gradient in place.
+   */
+  donate?: string[];
 }
 
 /** Result of an op: output, gradients by input name, extra outputs (e.g. `chosen_rewards`). */
@@ -53,4 +60,33 @@ export type FromEngineWorker = ResultMessage | ErrorMessage | MetricsMessage | T
 export interface EngineWorkerData {
   /** Largest working set one request may need, in bytes; default 60% of the machine's memory. */
   memoryBudgetBytes?: number;
+}
+
+/**
+ * engine worker → its rows helper thread: score chunks of `logits` [N, C] (shared memory) with the row-chunked
+ * cross_entropy, claiming chunk indices from `next` until none is left, then reply with a RowsDoneMessage.
+ * Every array is a view of a SharedArrayBuffer; `logits` receives the gradient rows when `wantGrad`.
+ */
+export interface RowsJobMessage {
+  type: 'rows';
+  logits: Float32Array;
+  C: number;
+  chunkRows: number;
+  wantGrad: boolean;
+  /** [N]: class indices, ignored rows already replaced by a valid index (their scale is 0). */
+  target: BigInt64Array;
+  /** [N]: each row's gradient scale. */
+  scale: Float32Array;
+  /** [N] outputs: scaled loss, Σx (non-finite flag), gradient entry at the target. */
+  loss: Float32Array;
+  rowSum: Float32Array;
+  atTarget: Float32Array;
+  /** [1]: the next chunk index to claim (Atomics.add). */
+  next: Int32Array;
+}
+
+/** rows helper → engine worker: the job's chunks are all claimed and the helper's are written (or it failed). */
+export interface RowsDoneMessage {
+  type: 'rowsDone';
+  error?: string;
 }

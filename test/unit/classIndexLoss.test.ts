@@ -158,6 +158,34 @@ describe('class-index cross-entropy', () => {
       }
     });
 
+    it('donated logits in a SharedArrayBuffer (scored by two threads) get the gradient in place, matching float64', async () => {
+      const { nll, softmax } = reference(x, N, C, y);
+      const w = Float32Array.from({ length: C }, (_, c) => 0.5 + (c % 3) * 0.25);
+      const counted = y.map((t) => (t < 0 ? 0 : w[t]));
+      const total = counted.reduce((s, v) => s + v, 0);
+      const mean = nll.reduce((s, v, n) => s + v * counted[n], 0) / total;
+      const shared = new Float32Array(new SharedArrayBuffer(x.byteLength));
+      shared.set(x);
+      const r = await engine.evaluate({ op: 'cross_entropy', inputs: { input: { dtype: 'float32', shape: [N, C], data: shared }, target: i64([N], y) }, options: { weight: f32([C], w) }, donate: ['input'] });
+      assert.ok(Math.abs((r.output.data as Float32Array)[0] - mean) < 1e-5, `mean ${r.output.data[0]} vs ${mean}`);
+      const g = r.grad.input.data as Float32Array;
+      assert.equal(g.buffer instanceof SharedArrayBuffer, true, 'the gradient is written over the donated logits');
+      let worst = 0;
+      for (let i = 0; i < N * C; i++) {
+        const n = Math.floor(i / C);
+        worst = Math.max(worst, Math.abs(shared[i] - (counted[n] / total) * (softmax[i] - (i % C === y[n] ? 1 : 0))));
+      }
+      assert.ok(worst < 1e-7, `largest gradient error ${worst}`);
+      assert.deepEqual(r.nonFinite, []);
+      const again = new Float32Array(new SharedArrayBuffer(x.byteLength));
+      again.set(x);
+      again[37 * C + 1234] = NaN;
+      const none = await engine.evaluate({ op: 'cross_entropy', inputs: { input: { dtype: 'float32', shape: [N, C], data: again }, target: i64([N], y) }, options: { reduction: 'none' }, grad: false, donate: ['input'] });
+      nll.forEach((v, n) => n !== 37 && assert.ok(Math.abs((none.output.data as Float32Array)[n] - v) < 1e-4, `row ${n}: ${none.output.data[n]} vs ${v}`));
+      assert.deepEqual(none.nonFinite, ['input']);
+      await assert.rejects(engine.evaluate({ op: 'cross_entropy', inputs: { input: f32([2, 3], [1, 2, 3, 4, 5, 6]), target: i64([2], [0, 1]) }, donate: ['logits'] }), /cross_entropy\(\): donate must list input names \(input, target\), got \["logits"\]/);
+    });
+
     it('flags NaN and Inf in the logits (and stays finite-flag-free without them)', async () => {
       for (const bad of [NaN, Infinity, -Infinity]) {
         const withBad = Float32Array.from(x);

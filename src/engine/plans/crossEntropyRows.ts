@@ -1,20 +1,24 @@
 // cross_entropy on LLM-sized logits [N, C] with class-index targets, run in row chunks that stay in cache:
 // each chunk's graph reads its logits once from memory and writes its gradient rows straight into the
 // result buffer (ORT fills preallocated output views in place) — the logits' own buffer when the caller
-// gave it up — so no [N, C] intermediate is allocated.
+// gave it up — so no [N, C] intermediate is allocated. Logits the caller donated in shared memory are scored
+// by two threads at once (this one and the rows helper), each claiming the next chunk when it is free, so a
+// thread slowed by other work simply takes fewer chunks.
 // Gradient of row n: scale_n·(softmax(x_n) − onehot(y_n)), scale_n = w[y_n]·valid_n (/ Σ w[y]·valid for mean).
 import * as ort from 'onnxruntime-node';
 import type { OpResult } from '../../protocol/engine';
 import type { Tensor } from '../../protocol/tensor';
 import { Graph } from '../graph/graph';
-import { div, equal, mul, sub, where } from '../graph/math';
+import type { RowsJobMessage } from '../../protocol/engine';
+import { div } from '../graph/math';
 import { sum } from '../graph/nn';
-import { reshape } from '../graph/shape';
-import { rowWeights, softmaxRows } from '../ops/classIndexLoss';
+import { rowWeights } from '../ops/classIndexLoss';
 import { reduction } from '../ops/common';
 import { numberOption, type Options } from '../ops/op';
 import { sessionFor } from '../runtime/sessions';
-import { nonFiniteNames } from '../tensors';
+import { nonFiniteNames, unshared } from '../tensors';
+import { chunkSession, scoreSharedChunks } from './crossEntropyChunks';
+import { hasRowsHelper, runOnRowsHelper } from './rowsHelper';
 
 /** Rows per chunk: about 1M logits (4 MB), which stays in the L2/L3 cache through the chunk's passes. */
 const CHUNK_ELEMENTS = 1 << 20;
@@ -52,30 +56,6 @@ async function rowScales(target: Tensor, weight: Tensor | undefined, ignoreIndex
 }
 
 /**
- * The chunk graph, one softmax per row (see softmaxRows): loss rows scale·(−log p_y), each row's Σx (the
- * non-finite flag), the gradient's dense part p·scale and its target entries (p_y − 1)·scale, which the caller
- * places by index. The dense part may be written over the logits themselves: its node waits on every other
- * read of x (scale passes through a Where on them, unchanged), so nothing reads x after it starts writing.
- */
-function chunkSession(rows: number, C: number, wantGrad: boolean) {
-  return sessionFor(JSON.stringify(['cross_entropy.rows', rows, C, wantGrad]), () => {
-    const g = new Graph();
-    const x = g.input('x', 'float32', [rows, C]);
-    const y = g.input('y', 'int64', [rows]);
-    const scale = g.input('scale', 'float32', [rows]);
-    const { probs, nll, pTarget, rowSum, readsDone } = softmaxRows(x, y);
-    g.output('loss', mul(nll, scale));
-    g.output('rowSum', rowSum);
-    if (wantGrad) {
-      const afterReads = where(equal(readsDone, readsDone), reshape(scale, [rows, 1]), reshape(scale, [rows, 1]));
-      g.output('grad', mul(probs, afterReads));
-      g.output('gradAtTarget', mul(sub(pTarget, 1), scale));
-    }
-    return g.toGraphDef('cross_entropy.rows');
-  });
-}
-
-/**
  * cross_entropy of [N, C] logits by row chunks. With `reuseInput` (the caller owns the logits buffer and gives
  * it up, as the engine worker does with a transferred request) the gradient is written over the logits: no
  * second [N, C] buffer, no fresh pages to fault in.
@@ -84,13 +64,14 @@ export async function crossEntropyByRows(tensors: Record<string, Tensor>, option
   const { input, target, weight } = tensors;
   const [N, C] = input.shape;
   const how = reduction(options);
-  const { scale: scales, target: safeTarget } = await rowScales(target, weight, numberOption(options, 'ignore_index'), how);
+  const { scale: scales, target: safeTarget } = await rowScales(unshared(target), weight, numberOption(options, 'ignore_index'), how);
   const x = input.data as Float32Array;
+  const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / C));
+  if (x.buffer instanceof SharedArrayBuffer) return crossEntropySharedRows(x, [N, C], chunk, scales, safeTarget, how, wantGrad, weight);
   const loss = new Float32Array(N);
   const rowSum = new Float32Array(N);
   const grad = wantGrad ? (reuseInput ? x : new Float32Array(N * C)) : undefined;
   const atTarget = new Float32Array(N);
-  const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / C));
   for (let start = 0; start < N; start += chunk) {
     const rows = Math.min(chunk, N - start);
     const session = await chunkSession(rows, C, wantGrad);
@@ -109,9 +90,38 @@ export async function crossEntropyByRows(tensors: Record<string, Tensor>, option
     }
     await session.run(feeds, fetches);
   }
-  if (grad) for (let n = 0; n < N; n++) grad[n * C + Number(safeTarget[n])] = atTarget[n];
-  const output = how === 'none' ? { dtype: 'float32' as const, shape: [N], data: loss } : await total(loss);
-  const nonFinite = rowSum.every(Number.isFinite) ? [] : ['input'];
+  return finish(grad, [N, C], safeTarget, { loss, rowSum, atTarget }, how, weight);
+}
+
+/**
+ * Donated logits in a SharedArrayBuffer: this thread and the rows helper claim chunks from one counter; the
+ * gradient is written over the logits. Falls back to this thread alone where there is no helper.
+ */
+async function crossEntropySharedRows(x: Float32Array, [N, C]: number[], chunkRows: number, scales: Float32Array, safeTarget: BigInt64Array, how: string, wantGrad: boolean, weight: Tensor | undefined): Promise<OpResult> {
+  const shared = <T extends Float32Array | BigInt64Array | Int32Array>(from: T): T => {
+    const out = new (from.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(from.byteLength));
+    out.set(from as never);
+    return out;
+  };
+  const job: RowsJobMessage = {
+    type: 'rows', logits: x, C, chunkRows, wantGrad,
+    target: shared(safeTarget), scale: shared(scales),
+    loss: shared(new Float32Array(N)), rowSum: shared(new Float32Array(N)), atTarget: shared(new Float32Array(N)),
+    next: shared(new Int32Array(1)),
+  };
+  const helper = hasRowsHelper() ? runOnRowsHelper(job) : undefined;
+  const here = scoreSharedChunks(job);
+  await Promise.all([here, helper]);
+  // Plain copies of the [N] rows: ONNX Runtime sums them, and the result owns its buffers.
+  const rows = { loss: job.loss.slice(), rowSum: job.rowSum.slice(), atTarget: job.atTarget.slice() };
+  return finish(wantGrad ? x : undefined, [N, C], safeTarget, rows, how, weight);
+}
+
+/** Places the gradient's target entries and gathers the result: the loss rows or their total, the non-finite flag. */
+async function finish(grad: Float32Array | undefined, [N, C]: number[], safeTarget: BigInt64Array, rows: { loss: Float32Array; rowSum: Float32Array; atTarget: Float32Array }, how: string, weight: Tensor | undefined): Promise<OpResult> {
+  if (grad) for (let n = 0; n < N; n++) grad[n * C + Number(safeTarget[n])] = rows.atTarget[n];
+  const output = how === 'none' ? { dtype: 'float32' as const, shape: [N], data: rows.loss } : await total(rows.loss);
+  const nonFinite = rows.rowSum.every(Number.isFinite) ? [] : ['input'];
   const others = weight ? nonFiniteNames({ weight }) : [];
   return {
     output,

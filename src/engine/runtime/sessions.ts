@@ -17,16 +17,21 @@ const options: ort.InferenceSession.SessionOptions = {
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 };
 
-/** The session for `signature`, creating it from `build()` on first use. Least recently used ones are released. */
-export async function sessionFor(signature: string, build: () => GraphDef): Promise<ort.InferenceSession> {
-  let session = cache.get(signature);
+/**
+ * The session for `signature`, creating it from `build()` on first use. Least recently used ones are released.
+ * `intraOpThreads` 1: the session computes on the calling thread alone, for a plan that puts its own threads to
+ * work (ONNX Runtime's default is one thread per core).
+ */
+export async function sessionFor(signature: string, build: () => GraphDef, intraOpThreads?: number): Promise<ort.InferenceSession> {
+  const key = intraOpThreads === undefined ? signature : `${signature}@${intraOpThreads}`;
+  let session = cache.get(key);
   if (session) {
-    cache.delete(signature);
+    cache.delete(key);
   } else {
-    session = ort.InferenceSession.create(encodeModel(build()), options);
-    session.catch(() => cache.delete(signature));
+    session = ort.InferenceSession.create(encodeModel(build()), intraOpThreads === undefined ? options : { ...options, intraOpNumThreads: intraOpThreads });
+    session.catch(() => cache.delete(key));
   }
-  cache.set(signature, session);
+  cache.set(key, session);
   if (cache.size > MAX_CACHED) {
     const [oldest, evicted] = cache.entries().next().value as [string, Promise<ort.InferenceSession>];
     cache.delete(oldest);
