@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import { crossEntropyJs, memcpy, torchCrossEntropy } from './baselines';
+import { benchBands } from './bands';
 import { benchInspect } from './inspect';
 import { benchLint } from './lint';
 import { benchLogFolder } from './logFolder';
@@ -106,10 +107,11 @@ async function main(): Promise<void> {
 
 async function benchLogs(): Promise<void> {
   await benchLogParse(report);
+  await benchBands(report);
   await benchLogFolder(report);
 }
 
-// `npm run bench -- --only tensors` (or `lint`, `logs`, `inspect`, `cross_entropy` for [4096, 50257]) runs one group.
+// `npm run bench -- --only tensors` (or `lint`, `logs`, `bands` (part of `logs`), `inspect`, `cross_entropy` for [4096, 50257]) runs one group.
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 if (process.argv.includes('--rss')) void measureRss(process.argv[process.argv.indexOf('--rss') + 1], process.argv[process.argv.indexOf('--rss') + 2]);
 else if (only === 'cross_entropy') void withEngine((engine) => crossEntropyShape(engine, 4096, 50257, 3));
@@ -117,4 +119,5 @@ else if (only === 'tensors') void benchTensors(report);
 else if (only === 'lint') void benchLint(report);
 else if (only === 'inspect') void benchInspect(report);
 else if (only === 'logs') void benchLogs();
+else if (only === 'bands') void benchBands(report);
 else void main();

@@ -2,7 +2,7 @@
 // ± std or min–max band, and the member count in the legend. A group of one is its run's line. On the step
 // axis always: members' wall times differ, so bands over wall time would average different moments.
 import { bandOf, type Band } from '../logs/bands';
-import { smoothSeries, type Smoother } from '../logs/smoothing';
+import { smoothedValues, type Smoother } from '../logs/smoothing';
 import type { RunGroup } from '../logs/groups';
 import type { Run } from '../logs/model';
 import { runColor } from './runColors';
@@ -22,7 +22,7 @@ function translucent(hex: string, alpha: number): string {
 export function groupBand(members: readonly Run[], tag: string, smoothing: number, smoother: Smoother = 'ema'): Band | undefined {
   const curves = members.filter((r) => Object.hasOwn(r.scalars, tag) && r.scalars[tag].values.length).map((r) => {
     const s = r.scalars[tag];
-    return { steps: s.steps, values: smoothSeries(s.steps, s.values, smoother, smoothing) };
+    return { steps: s.steps, values: smoothedValues(s.steps, s.values, smoother, smoothing) };
   });
   return curves.length ? bandOf(curves) : undefined;
 }

@@ -5,8 +5,8 @@
 // Float64 throughout. Pure.
 
 export interface MemberCurve {
-  steps: readonly number[];
-  values: readonly number[];
+  steps: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 export interface Band {
@@ -19,36 +19,94 @@ export interface Band {
   count: Uint16Array;
 }
 
-/** A member's finite points sorted by step (stable: of repeated steps the last logged value is kept). */
-function cleaned(m: MemberCurve): { steps: number[]; values: number[] } {
-  const order: number[] = [];
-  for (let i = 0; i < m.steps.length; i++) if (Number.isFinite(m.steps[i]) && Number.isFinite(m.values[i])) order.push(i);
-  let sorted = true;
-  for (let i = 1; i < order.length && sorted; i++) sorted = m.steps[order[i - 1]] <= m.steps[order[i]];
-  if (!sorted) order.sort((a, b) => m.steps[a] - m.steps[b] || a - b);
-  const steps: number[] = [];
-  const values: number[] = [];
-  for (const i of order) {
-    if (steps.length && steps[steps.length - 1] === m.steps[i]) values[values.length - 1] = m.values[i];
-    else {
-      steps.push(m.steps[i]);
-      values.push(m.values[i]);
-    }
-  }
-  return { steps, values };
+interface Curve {
+  steps: Float64Array;
+  values: Float64Array;
 }
 
-/** The sorted union of the members' steps. */
-function unionSteps(members: { steps: number[] }[]): Float64Array {
-  let total = 0;
-  for (const m of members) total += m.steps.length;
-  const all = new Float64Array(total);
-  let k = 0;
-  for (const m of members) for (const s of m.steps) all[k++] = s;
-  all.sort();
+/** A member's finite points sorted by step (stable: of repeated steps the last logged value is kept). */
+function cleaned(m: MemberCurve): Curve {
+  const n = m.steps.length;
+  // Mostly every point is finite and the steps strictly increase: then the member is used as it is.
+  let clean = true;
+  for (let i = 0, previous = -Infinity; i < n && clean; i++) {
+    const s = m.steps[i];
+    clean = s > previous && s < Infinity && Number.isFinite(m.values[i]);
+    previous = s;
+  }
+  if (clean) return { steps: asFloat64(m.steps), values: asFloat64(m.values) };
+  let kept = 0;
+  let sorted = true;
+  let previous = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = m.steps[i];
+    if (!Number.isFinite(s) || !Number.isFinite(m.values[i])) continue;
+    if (s < previous) sorted = false;
+    previous = s;
+    kept++;
+  }
+  const order = new Int32Array(kept);
+  for (let i = 0, k = 0; i < n; i++) if (Number.isFinite(m.steps[i]) && Number.isFinite(m.values[i])) order[k++] = i;
+  if (!sorted) order.sort((a, b) => m.steps[a] - m.steps[b] || a - b);
+  const steps = new Float64Array(kept);
+  const values = new Float64Array(kept);
+  let u = 0;
+  for (let k = 0; k < kept; k++) {
+    const i = order[k];
+    if (u && steps[u - 1] === m.steps[i]) values[u - 1] = m.values[i];
+    else {
+      steps[u] = m.steps[i];
+      values[u++] = m.values[i];
+    }
+  }
+  return { steps: steps.subarray(0, u), values: values.subarray(0, u) };
+}
+
+const asFloat64 = (a: ArrayLike<number>): Float64Array => (a instanceof Float64Array ? a : new Float64Array(a));
+
+function sameSteps(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The union of two sorted step lists without repeats. */
+function mergeSteps(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
   let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
-  return all.slice(0, n);
+  while (i < a.length || j < b.length) {
+    const s = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+    if (i < a.length && a[i] === s) i++;
+    if (j < b.length && b[j] === s) j++;
+    out[n++] = s;
+  }
+  return out.subarray(0, n);
+}
+
+/** The sorted union of the members' steps: merged pairwise (members of one sweep mostly share their steps). */
+function unionSteps(curves: readonly Curve[]): Float64Array {
+  let lists = curves.map((c) => c.steps);
+  if (lists.every((l) => sameSteps(l, lists[0]))) return lists[0].slice();
+  while (lists.length > 1) {
+    const next: Float64Array[] = [];
+    for (let k = 0; k < lists.length; k += 2) next.push(k + 1 < lists.length ? mergeSteps(lists[k], lists[k + 1]) : lists[k]);
+    lists = next;
+  }
+  return lists[0] ? lists[0].slice() : new Float64Array(0);
+}
+
+/** The first index of sorted `a` whose value is at least `x`. */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function bandOf(members: readonly MemberCurve[]): Band {
@@ -60,35 +118,47 @@ export function bandOf(members: readonly MemberCurve[]): Band {
   const min = new Float64Array(n).fill(Infinity);
   const max = new Float64Array(n).fill(-Infinity);
   const count = new Uint16Array(n);
-  // Two passes (mean, then squared deviations) for accuracy; the interpolated values are cached per member.
-  const at = new Float64Array(n);
   const mean = new Float64Array(n);
-  const contributions: { from: number; values: Float64Array }[] = [];
-  for (const c of curves) {
-    let j = 0;
-    let from = -1;
-    let to = -1;
-    for (let i = 0; i < n; i++) {
-      const s = steps[i];
-      if (s < c.steps[0] || s > c.steps[c.steps.length - 1]) continue;
-      while (c.steps[j + 1] !== undefined && c.steps[j + 1] <= s) j++;
-      const v = c.steps[j] === s ? c.values[j] : c.values[j] + ((c.values[j + 1] - c.values[j]) * (s - c.steps[j])) / (c.steps[j + 1] - c.steps[j]);
-      at[i] = v;
-      if (from < 0) from = i;
-      to = i;
-      sum[i] += v;
-      count[i]++;
-      if (v < min[i]) min[i] = v;
-      if (v > max[i]) max[i] = v;
+  // Two passes (mean, then squared deviations) for accuracy. Each aligns a member to the union steps within
+  // its own first..last step, interpolating linearly where it did not log a step; the second pass
+  // interpolates again rather than holding every member's aligned values.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const { steps: cs, values: cv } of curves) {
+      if (cs.length === n && sameSteps(cs, steps)) {
+        // A member logged every union step (a sweep's members mostly share their steps): nothing to align.
+        for (let i = 0; i < n; i++) {
+          const v = cv[i];
+          if (pass === 0) {
+            sum[i] += v;
+            count[i]++;
+            if (v < min[i]) min[i] = v;
+            if (v > max[i]) max[i] = v;
+          } else {
+            const d = v - mean[i];
+            sumSq[i] += d * d;
+          }
+        }
+        continue;
+      }
+      const last = cs.length - 1;
+      let j = 0;
+      for (let i = lowerBound(steps, cs[0]); i < n; i++) {
+        const s = steps[i];
+        if (s > cs[last]) break;
+        while (j < last && cs[j + 1] <= s) j++;
+        const v = cs[j] === s ? cv[j] : cv[j] + ((cv[j + 1] - cv[j]) * (s - cs[j])) / (cs[j + 1] - cs[j]);
+        if (pass === 0) {
+          sum[i] += v;
+          count[i]++;
+          if (v < min[i]) min[i] = v;
+          if (v > max[i]) max[i] = v;
+        } else {
+          const d = v - mean[i];
+          sumSq[i] += d * d;
+        }
+      }
     }
-    contributions.push({ from, values: at.slice(from, to + 1) });
-  }
-  for (let i = 0; i < n; i++) mean[i] = sum[i] / count[i];
-  for (const { from, values } of contributions) {
-    for (let k = 0; k < values.length; k++) {
-      const d = values[k] - mean[from + k];
-      sumSq[from + k] += d * d;
-    }
+    if (pass === 0) for (let i = 0; i < n; i++) mean[i] = sum[i] / count[i];
   }
   const std = new Float64Array(n);
   for (let i = 0; i < n; i++) std[i] = Math.sqrt(sumSq[i] / count[i]);

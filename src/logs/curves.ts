@@ -4,19 +4,42 @@
  * TensorBoard's classic smoothing (its line chart's debiased EMA): w clamped to [0, 1] (non-finite → 0);
  * a constant series is returned unchanged; non-finite points pass through and are not counted.
  */
-export function smoothTensorBoard(values: readonly number[], weight: number): number[] {
+export function smoothTensorBoard(values: ArrayLike<number>, weight: number): number[] {
+  return Array.from(tensorBoardEma(values, weight));
+}
+
+/** smoothTensorBoard into a Float64Array (what the charts' hot paths take). */
+export function tensorBoardEma(values: ArrayLike<number>, weight: number): Float64Array {
   const w = Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
-  const finite = values.filter(Number.isFinite);
-  if (finite.length > 0 && finite.every((v) => v === finite[0])) return [...values];
+  const n = values.length;
+  const out = new Float64Array(values);
+  let first = NaN;
+  let constant = true;
+  for (let i = 0; i < n && constant; i++) {
+    const y = values[i];
+    if (!Number.isFinite(y)) continue;
+    if (Number.isNaN(first)) first = y;
+    else constant = y === first;
+  }
+  if (constant) return out;
   let last = 0;
-  let n = 0;
-  return values.map((y) => {
-    if (!Number.isFinite(y)) return y;
+  let count = 0;
+  // Once w^count is below half an ulp of 1 the debiasing divides by exactly 1 (and stays so, w^count only
+  // falls): Math.pow is then skipped, most of the cost over long series.
+  let debiased = w === 1;
+  for (let i = 0; i < n; i++) {
+    const y = values[i];
+    if (!Number.isFinite(y)) continue;
     last = w * last + (1 - w) * y;
-    n++;
-    const debias = w === 1 ? 1 : 1 - Math.pow(w, n);
-    return last / debias;
-  });
+    count++;
+    if (debiased) out[i] = last;
+    else {
+      const debias = 1 - Math.pow(w, count);
+      debiased = debias === 1;
+      out[i] = last / debias;
+    }
+  }
+  return out;
 }
 
 /** A loss spike: its index, and how many standard deviations above the window's mean it lies. */

@@ -6,7 +6,7 @@
 //   weigh less, as the gap's length says.
 // - moving_average: the centred mean of the finite points within h = round(s / (1 − s)) points either side (fewer
 //   at the ends), 2h + 1 being the span (1 + s) / (1 − s) of the EMA with weight s. No lag, but it looks ahead.
-import { smoothTensorBoard } from './curves';
+import { tensorBoardEma } from './curves';
 
 export type Smoother = 'ema' | 'time_ema' | 'moving_average';
 
@@ -21,63 +21,80 @@ function clampWeight(s: number): number {
   return Number.isFinite(s) ? Math.min(1 - 1e-9, Math.max(0, s)) : 0;
 }
 
-function finiteIndices(values: readonly number[]): number[] {
-  const out: number[] = [];
-  values.forEach((v, i) => Number.isFinite(v) && out.push(i));
+function finiteIndices(values: ArrayLike<number>): Int32Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) n++;
+  const out = new Int32Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) if (Number.isFinite(values[i])) out[k++] = i;
   return out;
 }
 
-function median(sorted: readonly number[]): number {
+function median(sorted: ArrayLike<number>): number {
   const m = sorted.length >> 1;
   return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
-export function timeWeightedEma(xs: readonly number[], values: readonly number[], weight: number): number[] {
+export function timeWeightedEma(xs: ArrayLike<number>, values: ArrayLike<number>, weight: number): number[] {
+  return Array.from(timeEma(xs, values, weight));
+}
+
+function timeEma(xs: ArrayLike<number>, values: ArrayLike<number>, weight: number): Float64Array {
   const s = clampWeight(weight);
   const idx = finiteIndices(values);
-  const gaps = idx
-    .slice(1)
-    .map((i, k) => xs[i] - xs[idx[k]])
-    .filter((g) => g > 0)
-    .sort((a, b) => a - b);
-  const unit = gaps.length ? median(gaps) : 1;
-  const out = [...values];
+  const gaps = new Float64Array(Math.max(0, idx.length - 1));
+  let g = 0;
+  for (let k = 1; k < idx.length; k++) {
+    const gap = xs[idx[k]] - xs[idx[k - 1]];
+    if (gap > 0) gaps[g++] = gap;
+  }
+  const unit = g ? median(gaps.subarray(0, g).sort()) : 1;
+  const out = new Float64Array(values);
   let m = 0;
   let c = 0;
-  idx.forEach((i, k) => {
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
     const w = k === 0 ? s : Math.pow(s, Math.max(0, xs[i] - xs[idx[k - 1]]) / unit);
     m = w * m + (1 - w) * values[i];
     c = w * c + (1 - w);
     out[i] = c > 0 ? m / c : values[i];
-  });
+  }
   return out;
 }
 
-export function centredMovingAverage(values: readonly number[], weight: number): number[] {
+export function centredMovingAverage(values: ArrayLike<number>, weight: number): number[] {
+  return Array.from(movingAverage(values, weight));
+}
+
+function movingAverage(values: ArrayLike<number>, weight: number): Float64Array {
   const s = clampWeight(weight);
   const h = Math.round(s / (1 - s));
   const idx = finiteIndices(values);
   // Prefix sums of the finite values: each window's mean in O(1).
-  const prefix = [0];
-  for (const i of idx) prefix.push(prefix[prefix.length - 1] + values[i]);
-  const out = [...values];
-  idx.forEach((i, k) => {
+  const prefix = new Float64Array(idx.length + 1);
+  for (let k = 0; k < idx.length; k++) prefix[k + 1] = prefix[k] + values[idx[k]];
+  const out = new Float64Array(values);
+  for (let k = 0; k < idx.length; k++) {
     const lo = Math.max(0, k - h);
     const hi = Math.min(idx.length, k + h + 1);
-    out[i] = (prefix[hi] - prefix[lo]) / (hi - lo);
-  });
+    out[idx[k]] = (prefix[hi] - prefix[lo]) / (hi - lo);
+  }
   return out;
 }
 
 /** `values` (logged at `xs`) smoothed by `smoother` with weight `weight`; weight 0 returns the values. */
-export function smoothSeries(xs: readonly number[], values: readonly number[], smoother: Smoother, weight: number): number[] {
-  if (!(weight > 0)) return [...values];
+export function smoothSeries(xs: ArrayLike<number>, values: ArrayLike<number>, smoother: Smoother, weight: number): number[] {
+  return Array.from(smoothedValues(xs, values, smoother, weight));
+}
+
+/** smoothSeries into a Float64Array (what bands and long series take). */
+export function smoothedValues(xs: ArrayLike<number>, values: ArrayLike<number>, smoother: Smoother, weight: number): Float64Array {
+  if (!(weight > 0)) return new Float64Array(values);
   switch (smoother) {
     case 'ema':
-      return smoothTensorBoard(values, weight);
+      return tensorBoardEma(values, weight);
     case 'time_ema':
-      return timeWeightedEma(xs, values, weight);
+      return timeEma(xs, values, weight);
     case 'moving_average':
-      return centredMovingAverage(values, weight);
+      return movingAverage(values, weight);
   }
 }
