@@ -1,6 +1,6 @@
 // Where training-curve points go on the x axis chosen (see logs/xAxis): per run, the x of each point of a
 // series, the axis' title and type, and the runs that cannot be drawn on it, each with its reason. Pure.
-import type { Run, Series } from '../logs/model';
+import { wallTimeAt, type Run, type Series } from '../logs/model';
 import { alignToSteps, firstWallTime, tagAxisOf, xSeriesTag, type StepMap, type XAxis } from '../logs/xAxis';
 
 /** A point's x: a number, an ISO date on the wall-time axis, or null (not drawn: outside the x series' steps). */
@@ -15,10 +15,12 @@ export interface Placement {
   refusals: string[];
 }
 
+const isoTime = (w: number | null): string | null => (w === null ? null : new Date(w * 1000).toISOString());
+
 /** A relative-time axis is in hours once a run spans this many seconds, in seconds below. */
 const HOURS_FROM = 2 * 3600;
 
-export const STEP_PLACEMENT: Placement = { title: 'step', type: 'linear', xsOf: (_run, s) => s.steps, refusals: [] };
+export const STEP_PLACEMENT: Placement = { title: 'step', type: 'linear', xsOf: (_run, s) => Array.from(s.steps), refusals: [] };
 
 /**
  * The placement of `x` for `runs` (the runs with all their tags: the x series may be one the tag filter hides).
@@ -27,7 +29,7 @@ export const STEP_PLACEMENT: Placement = { title: 'step', type: 'linear', xsOf: 
 export function placementOf(runs: readonly Run[], x: XAxis): Placement {
   if (x === 'step') return STEP_PLACEMENT;
   if (x === 'wall_time') {
-    return { title: 'wall time', type: 'date', xsOf: (_run, s) => s.wallTimes.map((w) => (w === null ? null : new Date(w * 1000).toISOString())), refusals: [] };
+    return { title: 'wall time', type: 'date', xsOf: (_run, s) => Array.from(s.values, (_v, i) => isoTime(wallTimeAt(s, i))), refusals: [] };
   }
   if (x === 'relative') {
     const first = new Map<string, number>();
@@ -36,7 +38,7 @@ export function placementOf(runs: readonly Run[], x: XAxis): Placement {
       const t0 = firstWallTime(run);
       if (t0 === undefined) continue;
       first.set(run.name, t0);
-      for (const s of Object.values(run.scalars)) for (const w of s.wallTimes) if (w !== null) span = Math.max(span, w - t0);
+      for (const s of Object.values(run.scalars)) for (const w of s.wallTimes) if (!Number.isNaN(w)) span = Math.max(span, w - t0);
     }
     const unit = span >= HOURS_FROM ? 3600 : 1;
     return {
@@ -44,7 +46,10 @@ export function placementOf(runs: readonly Run[], x: XAxis): Placement {
       type: 'linear',
       xsOf: (run, s) => {
         const t0 = first.get(run);
-        return t0 === undefined ? undefined : s.wallTimes.map((w) => (w === null ? null : (w - t0) / unit));
+        return t0 === undefined ? undefined : Array.from(s.values, (_v, i) => {
+          const w = wallTimeAt(s, i);
+          return w === null ? null : (w - t0) / unit;
+        });
       },
       refusals: [],
     };

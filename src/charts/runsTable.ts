@@ -24,10 +24,11 @@ export interface RunsTable {
 }
 
 /** The last finite value and the least finite value of `values` (undefined when none is finite). */
-function lastAndMin(values: readonly number[]): { last?: number; min?: number } {
+function lastAndMin(values: ArrayLike<number>): { last?: number; min?: number } {
   let last: number | undefined;
   let min: number | undefined;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (!Number.isFinite(v)) continue;
     last = v;
     if (min === undefined || v < min) min = v;

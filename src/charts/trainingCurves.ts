@@ -4,7 +4,7 @@
 // figure specs out (used by the log view, reports and notebooks).
 import { decimateMinMax, findSpikes } from '../logs/curves';
 import { smoothSeries, type Smoother } from '../logs/smoothing';
-import type { Run, Series } from '../logs/model';
+import { hasWallTimes, type Run, type Series } from '../logs/model';
 import type { XAxis } from '../logs/xAxis';
 import { placementOf, STEP_PLACEMENT, type Placement, type XValue } from './curveAxis';
 import { runColor } from './runColors';
@@ -52,11 +52,6 @@ export function smoothingFor(metric: string, smoothing: number): number {
 
 /** Loss-spike markers drawn per series at most: the largest (most standard deviations above the window). */
 export const MAX_SPIKE_MARKERS = 20;
-
-/** A series has wall times when every point has one (a format without timestamps gives null). */
-function hasWallTimes(series: Series): boolean {
-  return series.wallTimes.length > 0 && series.wallTimes.every((w) => w !== null);
-}
 
 /** True for the axes that need wall times (a metric any of whose series lacks them keeps the step axis). */
 export function isTimeAxis(x: XAxis): boolean {
@@ -166,18 +161,20 @@ function hover(name: string, raw: number[] | undefined): Record<string, unknown>
 }
 
 /** The points of `series` that have an x (those outside the x series' logged steps have none). */
-function placed(series: Series, xs: XValue[]): { series: Series; xs: XValue[] } {
-  if (!xs.includes(null)) return { series, xs };
+/** The points of `series` that have an x (those outside the x series' logged steps have none), as arrays. */
+function placed(series: Series, xs: XValue[]): { steps: number[]; values: number[]; xs: XValue[] } {
+  const steps = Array.from(series.steps);
+  const values = Array.from(series.values);
+  if (!xs.includes(null)) return { steps, values, xs };
   const keep = xs.flatMap((x, i) => (x === null ? [] : [i]));
-  return { series: { steps: pick(series.steps, keep), wallTimes: pick(series.wallTimes, keep), values: pick(series.values, keep) }, xs: pick(xs, keep) };
+  return { steps: pick(steps, keep), values: pick(values, keep), xs: pick(xs, keep) };
 }
 
 function seriesTraces(run: Run, tag: string, logged: Series, xsLogged: XValue[], color: string, theme: ChartTheme, options: CurveOptions): Record<string, unknown>[] {
   const { metric, split } = metricOf(tag);
   const o = { ...options, smoothing: smoothingFor(metric, options.smoothing) };
-  const { series, xs } = placed(logged, xsLogged);
-  const ys = series.values;
-  const smooth = smoothSeries(series.steps, ys, o.smoother, o.smoothing);
+  const { steps, values: ys, xs } = placed(logged, xsLogged);
+  const smooth = smoothSeries(steps, ys, o.smoother, o.smoothing);
   // Every trace of a series has one type: a scattergl fill 'tonexty' fills to the previous scattergl trace only.
   const webgl = o.webgl && ys.length > o.maxPoints;
   const type = webgl ? 'scattergl' : 'scatter';

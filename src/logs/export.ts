@@ -1,6 +1,6 @@
 // Scalars written out for other tools: long-format CSV (run, tag, step, wall_time, value — what
 // pandas.read_csv and a spreadsheet take as is) and JSON. Pure; the caller writes the text.
-import { toPoints, type Run } from './model';
+import { wallTimeAt, type Run, type Series } from './model';
 
 /** A CSV field: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
 function field(text: string): string {
@@ -15,6 +15,20 @@ function number(v: number): string {
   return String(v);
 }
 
+/**
+ * Value `i` of `s` as its log wrote it: a float32 value as the shortest decimal that reads back as the same
+ * float32 (0.1, not 0.10000000149011612), as TensorBoard and numpy print float32.
+ */
+function valueAt(s: Series, i: number): number {
+  const v = s.values[i];
+  if (!(s.values instanceof Float32Array) || !Number.isFinite(v)) return v;
+  for (let digits = 1; digits < 9; digits++) {
+    const short = Number(v.toPrecision(digits));
+    if (Math.fround(short) === v) return short;
+  }
+  return v;
+}
+
 export const CSV_HEADER = 'run,tag,step,wall_time,value';
 
 /** One row per point, runs and tags in the order given, points in file order; no wall time → empty field. */
@@ -26,8 +40,8 @@ export function scalarsCsv(runs: readonly Run[], keepTag: (tag: string) => boole
       if (!keepTag(tag)) continue;
       const prefix = `${name},${field(tag)},`;
       for (let i = 0; i < s.values.length; i++) {
-        const w = s.wallTimes[i];
-        lines.push(`${prefix}${number(s.steps[i])},${w === null ? '' : number(w)},${number(s.values[i])}`);
+        const w = wallTimeAt(s, i);
+        lines.push(`${prefix}${number(s.steps[i])},${w === null ? '' : number(w)},${number(valueAt(s, i))}`);
       }
     }
   }
@@ -40,7 +54,7 @@ export function scalarsJson(runs: readonly Run[], keepTag: (tag: string) => bool
   for (const run of runs) {
     for (const [tag, series] of Object.entries(run.scalars)) {
       if (!keepTag(tag)) continue;
-      out[runs.length > 1 ? `${run.name}/${tag}` : tag] = toPoints(series).map(([s, w, v]) => [s, w, Number.isFinite(v) ? v : null]);
+      out[runs.length > 1 ? `${run.name}/${tag}` : tag] = Array.from(series.values, (v, i) => [series.steps[i], wallTimeAt(series, i), Number.isFinite(v) ? valueAt(series, i) : null]);
     }
   }
   return out;

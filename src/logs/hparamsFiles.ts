@@ -32,12 +32,19 @@ function json(content: string): unknown {
 /**
  * Hyperparameters from the files beside `logFile` (undefined when there are none). A file that exists but
  * cannot be parsed is reported through `unreadable` (the file and why) and the others still count.
+ * `exists`, when the caller has listed the folder: whether a file is there (one that is not is not opened).
  */
-export async function sideHparams(logFile: string, format: LogFormat, unreadable: (file: string, reason: string) => void = () => undefined): Promise<HParams | undefined> {
+export async function sideHparams(
+  logFile: string,
+  format: LogFormat,
+  unreadable: (file: string, reason: string) => void = () => undefined,
+  exists: (file: string) => boolean = () => true,
+): Promise<HParams | undefined> {
   const dir = path.dirname(logFile);
   const found: HParams[] = [];
   const read = async (name: string, parse: (text: string) => HParams) => {
     const file = path.join(dir, name);
+    if (!exists(file)) return;
     const content = await small(file);
     if (content === undefined) return;
     try {

@@ -1,13 +1,29 @@
 // Training-log scalars as every parser returns them. Pure data; no node, no DOM.
+import { SeriesWriter, writerOf } from './seriesWriter';
 
 /** [step, wall time in seconds since the epoch (null where the format has none), value]. */
 export type ScalarPoint = [step: number, wallTime: number | null, value: number];
 
-/** A tag's points as columns (a million points cost three arrays, not a million small ones). */
+/** Steps: Int32Array while every step is a 32-bit integer (as nearly all are), else Float64Array. */
+export type Steps = Int32Array | Float64Array;
+/**
+ * Values: Float32Array, TensorBoard's own precision (simple_value is a float32; ~7 significant digits, far
+ * below what a chart shows), while every value keeps its meaning there; a series that logs an integer float32
+ * cannot hold exactly (a count past 2^24, such as tokens seen) or a magnitude outside float32's normal range
+ * is held as Float64Array.
+ */
+export type Values = Float32Array | Float64Array;
+
+/**
+ * A tag's points as typed columns of equal length (a million points cost 8 bytes each, not three boxed
+ * numbers). Views on storage that grows by doubling (seriesWriter.ts): append through SeriesWriter,
+ * addPoint or appendSeries, never by writing the arrays.
+ */
 export interface Series {
-  steps: number[];
-  wallTimes: (number | null)[];
-  values: number[];
+  steps: Steps;
+  values: Values;
+  /** Seconds since the epoch per point, NaN where a point has none; empty when no point has one. */
+  wallTimes: Float64Array;
 }
 
 export type LogFormat = 'tfevents' | 'trainer_state' | 'jsonl' | 'csv';
@@ -32,7 +48,29 @@ export function emptyRun(name: string, format: LogFormat): Run {
 }
 
 export function emptySeries(): Series {
-  return { steps: [], wallTimes: [], values: [] };
+  return { steps: new Int32Array(0), values: new Float32Array(0), wallTimes: new Float64Array(0) };
+}
+
+/** A series holding these points (`wallTimes` absent or null where there is none). */
+export function seriesFrom(steps: ArrayLike<number>, values: ArrayLike<number>, wallTimes?: ArrayLike<number | null>): Series {
+  const s = emptySeries();
+  const w = new SeriesWriter(s);
+  for (let i = 0; i < values.length; i++) w.push(steps[i], wallTimes?.[i] ?? NaN, values[i]);
+  w.flush();
+  return s;
+}
+
+/** The wall time of point `i`, or null when it has none. */
+export function wallTimeAt(s: Series, i: number): number | null {
+  const w = s.wallTimes.length ? s.wallTimes[i] : NaN;
+  return Number.isNaN(w) ? null : w;
+}
+
+/** Whether every point of `s` has a wall time (and it has points). */
+export function hasWallTimes(s: Series): boolean {
+  if (!s.values.length || !s.wallTimes.length) return false;
+  for (let i = 0; i < s.wallTimes.length; i++) if (Number.isNaN(s.wallTimes[i])) return false;
+  return true;
 }
 
 /** `tag`'s series in `run`, created empty if it has none yet (also for tags such as "constructor"). */
@@ -44,23 +82,26 @@ export function seriesOf(run: Run, tag: string): Series {
 }
 
 export function addPoint(run: Run, tag: string, step: number, wallTime: number | null, value: number): void {
-  const s = seriesOf(run, tag);
-  s.steps.push(step);
-  s.wallTimes.push(wallTime);
-  s.values.push(value);
+  const w = writerOf(seriesOf(run, tag));
+  w.push(step, wallTime ?? NaN, value);
+  w.flush();
 }
 
 /** Appends `from` (or its points from index `start`) to `to`. */
 export function appendSeries(to: Series, from: Series, start = 0): void {
-  for (let i = start; i < from.steps.length; i++) {
-    to.steps.push(from.steps[i]);
-    to.wallTimes.push(from.wallTimes[i]);
-    to.values.push(from.values[i]);
-  }
+  const w = writerOf(to);
+  const timed = from.wallTimes.length > 0;
+  for (let i = start; i < from.values.length; i++) w.push(from.steps[i], timed ? from.wallTimes[i] : NaN, from.values[i]);
+  w.flush();
+}
+
+/** Points `from`.. of `s` as a series of their own (fresh arrays: what crosses to the page). */
+export function seriesSlice(s: Series, from = 0): Series {
+  return { steps: s.steps.slice(from), values: s.values.slice(from), wallTimes: s.wallTimes.slice(s.wallTimes.length ? from : 0) };
 }
 
 export function toPoints(s: Series): ScalarPoint[] {
-  return s.steps.map((step, i) => [step, s.wallTimes[i], s.values[i]]);
+  return Array.from(s.values, (v, i) => [s.steps[i], wallTimeAt(s, i), v]);
 }
 
 export function skip(run: Run, reason: string, count = 1): void {

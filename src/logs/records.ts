@@ -1,6 +1,7 @@
 // Text-log records (one flat object per line or entry) as columnar points. The hot path of every text log:
-// a million JSONL lines cost one JSON.parse each and, here, one `for…in` and three array stores per value.
+// a million JSONL lines cost one JSON.parse each and, here, one `for…in` and one push per value.
 import { seriesOf, type Run } from './model';
+import { writerOf, type SeriesWriter } from './seriesWriter';
 
 /** Keys that name the step, in order of preference. */
 export const STEP_KEYS = ['step', 'global_step', 'iteration', 'current_steps', 'epoch'];
@@ -9,8 +10,6 @@ const TIME_KEYS = ['wall_time', 'timestamp'];
 
 /** Beyond this many distinct key lists in one read, the cache starts over (keys that change every line). */
 const MAX_SHAPES = 1024;
-/** Arrays are never stretched past this length in advance: V8 keeps longer ones as dictionaries. */
-const MAX_RESERVED = 1 << 24;
 
 /** A number as Python or a CSV writer spells it, or undefined for anything that is not one. */
 function numeric(v: unknown): number | undefined {
@@ -21,23 +20,6 @@ function numeric(v: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * A series being appended to. Its arrays may be stretched past `length` in advance (holes at the end), so
- * that a million points do not cost twenty reallocations and copies each; `RecordWriter.finish` cuts them.
- */
-interface Column {
-  /** The series' arrays (the series itself is in `run.scalars`). */
-  steps: number[];
-  wallTimes: (number | null)[];
-  values: number[];
-  /** Points the series holds: where the next one goes. */
-  length: number;
-  /** The length its arrays are stretched to (`length` when none is reserved). */
-  reserved: number;
-  /** Points it held when this read began. */
-  before: number;
-}
-
 /** One record shape: its keys in enumeration order and where its step and time keys stand. */
 interface Shape {
   keys: string[];
@@ -46,24 +28,23 @@ interface Shape {
   stepAt: number[];
   timeKeys: string[];
   timeAt: number[];
-  /** Per key: its column, looked up the first time that key holds a number. */
-  columns: (Column | undefined)[];
+  /** Per key: its series' writer, looked up the first time that key holds a number. */
+  columns: (SeriesWriter | undefined)[];
 }
 
 /**
  * Adds records' numeric fields to a run as points: the step is the first of STEP_KEYS holding a number (else
  * the caller's fallback), the wall time likewise, every other number (or NaN / Infinity string) is a point of
- * the tag named by its key. Lives for one synchronous read, which ends with `finish()`.
+ * the tag named by its key. A read (one call, or one chunk of a stream) ends with `finish()`, which makes the
+ * run's series show what it added; the writer may then go on with the next chunk.
  */
 export class RecordWriter {
   private readonly shapes = new Map<string, Shape>();
-  private readonly columns = new Map<string, Column>();
+  private readonly columns = new Map<string, SeriesWriter>();
   private last: Shape | undefined;
   private previous: Shape | undefined;
-  private records = 0;
 
-  /** `expected`: about how many records this read will add (room is reserved by it; it bounds nothing). */
-  constructor(private readonly run: Run, private readonly expected: number) {}
+  constructor(private readonly run: Run) {}
 
   /** Adds one record; `fallbackStep` is used when it names no step. */
   add(record: Record<string, unknown>, fallbackStep: number): void {
@@ -74,7 +55,6 @@ export class RecordWriter {
       if (previous && this.addAs(record, previous, fallbackStep)) (this.previous = last), (this.last = previous);
       else this.addAs(record, this.lookUp(record), fallbackStep);
     }
-    this.records++;
   }
 
   /** Adds `record` taking its keys to be `shape`'s; adds nothing and returns false if they are not. */
@@ -89,7 +69,7 @@ export class RecordWriter {
       stepAt = shape.stepAt[k];
       break;
     }
-    let wallTime: number | null = null;
+    let wallTime = NaN;
     let timeAt = -1;
     for (let k = 0; k < timeKeys.length; k++) {
       const v = record[timeKeys[k]];
@@ -109,13 +89,7 @@ export class RecordWriter {
       const raw = record[key];
       const value = typeof raw === 'number' ? raw : numeric(raw);
       if (value === undefined) continue;
-      const c = columns[i] ?? (columns[i] = this.column(key));
-      const at = c.length;
-      if (at === c.reserved) this.reserve(c);
-      c.values[at] = value;
-      c.steps[at] = step;
-      c.wallTimes[at] = wallTime;
-      c.length = at + 1;
+      (columns[i] ?? (columns[i] = this.column(key))).push(step, wallTime, value);
     }
     return true;
   }
@@ -125,18 +99,14 @@ export class RecordWriter {
     let j = 0;
     for (const key in record) {
       if (j === count) return;
-      if (j !== stepAt && j !== timeAt && numeric(record[key]) !== undefined) columns[j]!.length--;
+      if (j !== stepAt && j !== timeAt && numeric(record[key]) !== undefined) columns[j]!.pop();
       j++;
     }
   }
 
-  /** Cuts the room reserved in advance: every series' arrays end at its last point again. */
+  /** Makes the run's series cover what this read added. */
   finish(): void {
-    for (const c of this.columns.values()) {
-      if (c.reserved === c.length) continue;
-      c.steps.length = c.wallTimes.length = c.values.length = c.length;
-      c.reserved = c.length;
-    }
+    for (const w of this.columns.values()) w.flush();
   }
 
   /** `record`'s shape, which becomes the one the next record is compared with first. */
@@ -157,34 +127,12 @@ export class RecordWriter {
     return (this.last = shape);
   }
 
-  private column(tag: string): Column {
-    let c = this.columns.get(tag);
-    if (!c) {
-      const { steps, wallTimes, values } = seriesOf(this.run, tag);
-      const length = values.length;
-      c = { steps, wallTimes, values, length, reserved: length, before: length };
-      this.columns.set(tag, c);
+  private column(tag: string): SeriesWriter {
+    let w = this.columns.get(tag);
+    if (!w) {
+      w = writerOf(seriesOf(this.run, tag));
+      this.columns.set(tag, w);
     }
-    return c;
-  }
-
-  /**
-   * Stretches a full column's arrays by what the rest of this read will likely bring: its share of the
-   * records so far times the records still expected (a little more, for drift). Until 1024 records tell the
-   * share, by doubling what this read added; past MAX_RESERVED, not at all (the arrays then grow as on
-   * push). V8 keeps the spare capacity when the arrays are cut by less than half, so a log followed a few
-   * lines at a time does not copy its series on every read.
-   */
-  private reserve(c: Column): void {
-    const left = this.expected - this.records;
-    const added = c.length - c.before;
-    const share = (added + 1) / (this.records + 1);
-    const length = this.records < 1024 ? c.length + 2 * added + 64 : c.length + Math.ceil(left * share * 1.03) + 64;
-    if (length > MAX_RESERVED) {
-      c.reserved = Infinity;
-      return;
-    }
-    c.steps.length = c.wallTimes.length = c.values.length = length;
-    c.reserved = length;
+    return w;
   }
 }

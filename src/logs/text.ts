@@ -28,7 +28,7 @@ export function readTrainerState(textContent: string, run: Run): void {
   if (!state || typeof state !== 'object' || !Array.isArray(state.log_history)) throw new Error('not a trainer_state.json: no "log_history" list');
   const hparams = hparamsFromTrainerState(state as Record<string, unknown>);
   if (Object.keys(hparams).length) run.hparams = hparams;
-  const writer = new RecordWriter(run, state.log_history.length);
+  const writer = new RecordWriter(run);
   state.log_history.forEach((entry, i) => {
     if (entry && typeof entry === 'object' && !Array.isArray(entry)) writer.add(entry as Record<string, unknown>, i);
     else skip(run, 'log_history entry that is not an object');
@@ -47,11 +47,44 @@ export interface LineProgress {
  * writing), unless `final` says the file is complete. `firstLine` numbers lines across incremental reads.
  */
 export function readJsonLines(textContent: string, run: Run, firstLine = 0, final = false): LineProgress {
-  const writer = new RecordWriter(run, countLines(textContent));
+  const writer = new RecordWriter(run);
   try {
     return readLines(textContent, run, writer, firstLine, final);
   } finally {
     writer.finish();
+  }
+}
+
+/**
+ * JSON Lines fed in chunks of bytes as they are read (never the whole file): a line, a CRLF or a UTF-8
+ * character cut by a chunk's end is completed by the next chunk. A BOM at the start is dropped.
+ */
+export class JsonLinesStream {
+  private readonly decoder = new TextDecoder();
+  private readonly writer: RecordWriter;
+  /** The text after the last newline so far: a line still being read. */
+  private rest = '';
+  private lines = 0;
+
+  constructor(private readonly run: Run) {
+    this.writer = new RecordWriter(run);
+  }
+
+  /** Adds the complete lines `chunk` ends (the caller may reuse `chunk` afterwards). */
+  push(chunk: Uint8Array): void {
+    const text = this.rest + this.decoder.decode(chunk, { stream: true });
+    const progress = readLines(text, this.run, this.writer, this.lines, false);
+    this.lines = progress.lines;
+    this.rest = text.slice(progress.consumed);
+    this.writer.finish();
+  }
+
+  /** The file is complete: its last line counts even without a newline. */
+  end(): void {
+    const text = this.rest + this.decoder.decode();
+    this.rest = '';
+    this.lines = readLines(text, this.run, this.writer, this.lines, true).lines;
+    this.writer.finish();
   }
 }
 
@@ -84,13 +117,6 @@ function readLines(textContent: string, run: Run, writer: RecordWriter, firstLin
     start = nl + 1;
   }
   return { consumed: start, lines: line };
-}
-
-/** Newlines in `textContent`, plus one for a last line without its own. */
-function countLines(textContent: string): number {
-  let n = 1;
-  for (let nl = textContent.indexOf('\n'); nl >= 0; nl = textContent.indexOf('\n', nl + 1)) n++;
-  return n;
 }
 
 /** A number as Python's float() reads it ("1e-3", " 2 ", "inf", "nan"), or undefined ("0x10", "1,5", "abc"). */
@@ -129,7 +155,7 @@ export function readCsv(textContent: string, run: Run): void {
   const delimiter = sniffDelimiter(rows);
   const header = splitCsvRow(rows[0], delimiter).map((h) => h.trim());
   const stepColumns = header.map((h, k) => (STEP_KEYS.includes(h) ? k : -1)).filter((k) => k >= 0);
-  const writer = new RecordWriter(run, rows.length - 1);
+  const writer = new RecordWriter(run);
   rows.slice(1).forEach((row, i) => {
     const cells = splitCsvRow(row, delimiter);
     if (cells.length !== header.length) return skip(run, 'CSV row with the wrong number of cells');

@@ -8,7 +8,8 @@ import { maskedCrc32c } from './crc32c';
 import { addHparams, hparamsPluginContent, sessionStartHparams } from './hparams';
 import { addPoint, skip, type Run } from './model';
 import { ProtoReader, text, view, type FieldValue } from './protoReader';
-import { cachedString, skipField, varint, type Cursor } from './wireScan';
+import { TagWriters } from './tagWriters';
+import { skipField, varint, type Cursor } from './wireScan';
 
 export interface EventFileProgress {
   /** Byte offset just past the last complete record: where an incremental read continues. */
@@ -23,6 +24,52 @@ const DT_DOUBLE = 2;
 
 /** Decodes every complete record of `bytes` (starting at `start`) into `run`. */
 export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventFileProgress {
+  const tags = new TagWriters(run);
+  try {
+    return decodeRecords(bytes, run, tags, start);
+  } finally {
+    tags.flush();
+  }
+}
+
+/**
+ * Event records fed in chunks of bytes as they are read (never the whole file): a record cut by a chunk's end
+ * waits for the next chunk. Each tag's bytes map to its series' writer, so a point costs no string.
+ */
+export class EventRecordStream {
+  private readonly tags: TagWriters;
+  /** The bytes of a record that the chunks so far did not complete (a copy: the caller reuses its chunk). */
+  private pending: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly run: Run) {
+    this.tags = new TagWriters(run);
+  }
+
+  /** Bytes at the end that do not yet form a complete record. */
+  get pendingBytes(): number {
+    return this.pending.length;
+  }
+
+  push(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.pending.length) {
+      bytes = new Uint8Array(this.pending.length + chunk.length);
+      bytes.set(this.pending);
+      bytes.set(chunk, this.pending.length);
+    }
+    const { offset } = decodeRecords(bytes, this.run, this.tags, 0);
+    this.pending = new Uint8Array(bytes.subarray(offset)); // a copy (Buffer#slice would be a view)
+    this.tags.flush();
+  }
+
+  /** The file is complete: bytes that never formed a record are counted as skipped. */
+  end(): void {
+    if (this.pending.length) skip(this.run, 'truncated final record (bytes ignored)', this.pending.length);
+    this.pending = new Uint8Array(0);
+  }
+}
+
+function decodeRecords(bytes: Uint8Array, run: Run, tags: TagWriters, start: number): EventFileProgress {
   const dv = view(bytes);
   let pos = start;
   let records = 0;
@@ -44,7 +91,7 @@ export function readEventRecords(bytes: Uint8Array, run: Run, start = 0): EventF
       skip(run, 'record data CRC mismatch');
     } else {
       try {
-        decodeEvent(bytes, dv, dataStart, dataEnd, run);
+        decodeEvent(bytes, dv, dataStart, dataEnd, run, tags);
       } catch (error) {
         skip(run, `undecodable record (${error instanceof Error ? error.message : error})`);
       }
@@ -66,7 +113,7 @@ function nextValidRecord(bytes: Uint8Array, dv: DataView, from: number): number 
 }
 
 /** Event: wall_time (1, double), step (2, int64), summary (5); other fields (file_version, graph, …) skipped. */
-function decodeEvent(bytes: Uint8Array, dv: DataView, start: number, end: number, run: Run): void {
+function decodeEvent(bytes: Uint8Array, dv: DataView, start: number, end: number, run: Run, tags: TagWriters): void {
   const c: Cursor = { bytes, pos: start, end };
   let wallTime: number | null = null;
   let step = 0;
@@ -99,29 +146,34 @@ function decodeEvent(bytes: Uint8Array, dv: DataView, start: number, end: number
     }
     const valueEnd = varint(s) + s.pos;
     if (valueEnd > summaryEnd) throw new Error('truncated field');
-    if (!simpleValue(s, dv, valueEnd, step, wallTime, run)) decodeValue(bytes, s.pos, valueEnd, step, wallTime, run);
+    if (!simpleValue(s, dv, valueEnd, step, wallTime, tags)) {
+      tags.flush(); // the general decoder appends through addPoint: the writers' views must be current
+      decodeValue(bytes, s.pos, valueEnd, step, wallTime, run);
+    }
     s.pos = valueEnd;
   }
 }
 
 /** Adds a Value{tag (1), simple_value (2)} as a point and returns true; false (nothing added) for any other. */
-function simpleValue(outer: Cursor, dv: DataView, end: number, step: number, wallTime: number | null, run: Run): boolean {
+function simpleValue(outer: Cursor, dv: DataView, end: number, step: number, wallTime: number | null, tags: TagWriters): boolean {
   const c: Cursor = { bytes: outer.bytes, pos: outer.pos, end };
-  let tag: string | undefined;
+  let tagStart = -1;
+  let tagEnd = -1;
   let value: number | undefined;
   while (c.pos < end) {
     const key = varint(c);
     if (key === ((1 << 3) | 2)) {
       const length = varint(c);
       if (c.pos + length > end) return false;
-      tag = cachedString(c.bytes, c.pos, (c.pos += length));
+      tagStart = c.pos;
+      tagEnd = c.pos += length;
     } else if (key === ((2 << 3) | 5) && c.pos + 4 <= end) {
       value = dv.getFloat32(c.pos, true);
       c.pos += 4;
     } else return false;
   }
-  if (tag === undefined || value === undefined) return false;
-  addPoint(run, tag, step, wallTime, value);
+  if (tagStart < 0 || value === undefined) return false;
+  tags.writer(c.bytes, tagStart, tagEnd).push(step, wallTime ?? NaN, value);
   return true;
 }
 

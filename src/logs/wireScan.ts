@@ -1,6 +1,6 @@
 // The protobuf wire format scanned in place, for the hot path of event files (one Event per scalar point):
-// varints as numbers (BigInt only for the rare 10-byte negative int64), fields skipped without objects, and
-// tag strings decoded once per distinct byte sequence. The general reader is protoReader.ts.
+// varints as numbers (BigInt only for the rare 10-byte negative int64) and fields skipped without objects.
+// The general reader is protoReader.ts.
 
 /** A position in a message's bytes; the scan functions advance `pos`. */
 export interface Cursor {
@@ -48,32 +48,4 @@ export function skipField(c: Cursor, wire: number): void {
   }
   else throw new Error(`unsupported wire type ${wire}`);
   if (c.pos > c.end) throw new Error('truncated field');
-}
-
-const decoder = new TextDecoder();
-/** Decoded strings by a hash of their bytes (a few thousand distinct tags; more start the cache over). */
-const strings = new Map<number, string>();
-const MAX_STRINGS = 1 << 16;
-
-/** The UTF-8 string in bytes[start, end): from the cache when these ASCII bytes were seen before. */
-export function cachedString(bytes: Uint8Array, start: number, end: number): string {
-  let hash = 0x811c9dc5 ^ (end - start);
-  let ascii = true;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b >= 0x80) ascii = false;
-    hash = Math.imul(hash ^ b, 0x01000193);
-  }
-  if (!ascii) return decoder.decode(bytes.subarray(start, end));
-  const hit = strings.get(hash);
-  if (hit !== undefined && hit.length === end - start && sameAscii(hit, bytes, start)) return hit;
-  const s = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
-  if (strings.size >= MAX_STRINGS) strings.clear();
-  strings.set(hash, s);
-  return s;
-}
-
-function sameAscii(s: string, bytes: Uint8Array, start: number): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== bytes[start + i]) return false;
-  return true;
 }

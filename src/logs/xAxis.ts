@@ -59,7 +59,7 @@ export function stepMap(s: Series): StepMap {
  * The x of each of `steps`: the value the x series logged at that step, else its linear interpolation between
  * the neighbouring logged steps (numpy.interp); NaN outside the x series' first..last step (never extrapolated).
  */
-export function alignToSteps(map: StepMap, steps: readonly number[]): Float64Array {
+export function alignToSteps(map: StepMap, steps: ArrayLike<number>): Float64Array {
   const out = new Float64Array(steps.length).fill(NaN);
   const n = map.steps.length;
   if (!n) return out;
@@ -91,7 +91,7 @@ export function tagAxisOf(run: Run, tag: string): StepMap | string {
 /** The wall time of a run's first point (seconds since the epoch), or undefined when it logged none. */
 export function firstWallTime(run: Run): number | undefined {
   let first = Infinity;
-  for (const s of Object.values(run.scalars)) for (const w of s.wallTimes) if (w !== null && w < first) first = w;
+  for (const s of Object.values(run.scalars)) for (const w of s.wallTimes) if (w < first) first = w; // NaN (no wall time) is never less
   return first === Infinity ? undefined : first;
 }
 

@@ -10,7 +10,7 @@ import { formatCell, runsTable, sortRows } from '../../src/charts/runsTable';
 import { LIGHT_THEME } from '../../src/charts/theme';
 import { LogFileError, loadRuns } from '../../src/logs/files';
 import { hparamsFromYaml } from '../../src/logs/hparams';
-import type { Run } from '../../src/logs/model';
+import { seriesFrom, type Run } from '../../src/logs/model';
 
 const FIXTURES = path.join(__dirname, '../fixtures/hparams');
 
@@ -70,7 +70,7 @@ describe('hyperparameter readers', () => {
 });
 
 describe('runs table', () => {
-  const run = (name: string, hparams: Run['hparams'], loss: number[]): Run => ({ name, format: 'csv', hparams, scalars: { loss: { steps: loss.map((_, i) => i), wallTimes: loss.map(() => null), values: loss } }, skipped: {} });
+  const run = (name: string, hparams: Run['hparams'], loss: number[]): Run => ({ name, format: 'csv', hparams, scalars: { loss: seriesFrom(loss.map((_, i) => i), loss) }, skipped: {} });
   const runs = [
     run('a', { lr: 0.001, optimizer: 'adamw', seed: 0 }, [2, 1, 1.5]),
     run('b', { lr: 0.0003, optimizer: 'adamw', seed: 1 }, [2, 0.5, NaN]),

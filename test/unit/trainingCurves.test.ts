@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { DEFAULT_CURVE_OPTIONS, legendHeight, MAX_SPIKE_MARKERS, runsWithoutWallTimes, trainingFigures } from '../../src/charts/trainingCurves';
 import { findSpikes } from '../../src/logs/curves';
 import { LIGHT_THEME } from '../../src/charts/theme';
-import type { Run } from '../../src/logs/model';
+import { seriesFrom, type Run } from '../../src/logs/model';
 
 /** A decaying, noisy loss of `n` steps with one spike, and a short eval loss. */
 function run(n: number): Run {
@@ -13,8 +13,8 @@ function run(n: number): Run {
     name: 'run',
     format: 'jsonl',
     scalars: {
-      loss: { steps, wallTimes: steps.map(() => null), values },
-      eval_loss: { steps: [0, 100, 200], wallTimes: [null, null, null], values: [2, 1.5, 1.2] },
+      loss: seriesFrom(steps, values),
+      eval_loss: seriesFrom([0, 100, 200], [2, 1.5, 1.2]),
     },
     skipped: {},
   };
@@ -69,7 +69,7 @@ function runOf(name: string, scalars: Record<string, { values: number[]; wallTim
     name,
     format: 'jsonl',
     scalars: Object.fromEntries(
-      Object.entries(scalars).map(([tag, s]) => [tag, { steps: s.values.map((_, i) => (i + 1) * 10), wallTimes: s.wallTimes ?? s.values.map(() => null), values: s.values }]),
+      Object.entries(scalars).map(([tag, s]) => [tag, seriesFrom(s.values.map((_, i) => (i + 1) * 10), s.values, s.wallTimes)]),
     ),
     skipped: {},
   };
@@ -105,7 +105,7 @@ describe('training-curve figures: axes, schedules and spike markers', () => {
     assert.equal(markers[0].name, 'run · loss spikes (20 largest of 60)');
     assert.equal(markers[0].y.length, 20);
     // The largest: the last 20 (the highest), in step order.
-    assert.deepEqual(markers[0].y, found.slice(-20).map((s) => values[s.index]));
+    assert.deepEqual(markers[0].y, found.slice(-20).map((s) => Math.fround(values[s.index])));
   });
 
   it('writes a learning rate as 3e-4 (no SI prefix such as 300μ) and does not smooth epoch or lr', () => {
@@ -117,7 +117,7 @@ describe('training-curve figures: axes, schedules and spike markers', () => {
     for (const metric of ['lr', 'epoch', 'learning_rate']) {
       const data = byMetric[metric].data as unknown as Trace[];
       assert.equal(data.length, 1, `${metric}: one trace, no faint raw curve under a smoothed one`);
-      assert.deepEqual(data[0].y, metric === 'epoch' ? epoch : lr, metric);
+      assert.deepEqual(data[0].y, (metric === 'epoch' ? epoch : lr).map(Math.fround), metric);
     }
     const loss = byMetric.loss.data as unknown as Trace[];
     assert.ok(loss.some((t) => t.name === 'run · loss (raw)'), 'the loss is still smoothed');

@@ -11,13 +11,13 @@ import { DEFAULT_SELECTION, selectRuns, viewFigures, xAxisNotes } from '../../sr
 import { LIGHT_THEME } from '../../src/charts/theme';
 import { DEFAULT_CURVE_OPTIONS, trainingFigures } from '../../src/charts/trainingCurves';
 import { loadRuns } from '../../src/logs/files';
-import type { Run, Series } from '../../src/logs/model';
+import { seriesFrom, type Run, type Series } from '../../src/logs/model';
 import { alignToSteps, firstDecrease, monotoneTags, stepMap, tagAxisOf } from '../../src/logs/xAxis';
 
 const ROOT = path.resolve(__dirname, '../..');
 const AXES = path.join(ROOT, 'test/fixtures/curves/axes');
 
-const series = (steps: number[], values: number[], wallTimes: (number | null)[] = steps.map(() => null)): Series => ({ steps, wallTimes, values });
+const series = (steps: number[], values: number[], wallTimes?: (number | null)[]): Series => seriesFrom(steps, values, wallTimes);
 const runOf = (name: string, scalars: Record<string, Series>): Run => ({ name, format: 'jsonl', scalars, skipped: {} });
 type Trace = { name?: string; x: (number | string)[]; y: number[] };
 
@@ -101,7 +101,7 @@ describe('x axis on real logs', () => {
     const entries = history('tokens');
     const train = loss.find((t) => t.name === 'tokens/trainer_state.json · loss')!;
     assert.deepEqual(train.x, entries.filter((e) => 'loss' in e).map((e) => e.num_input_tokens_seen));
-    assert.deepEqual(train.y, entries.filter((e) => 'loss' in e).map((e) => e.loss));
+    assert.deepEqual(train.y, entries.filter((e) => 'loss' in e).map((e) => Math.fround(e.loss)));
     const evals = loss.find((t) => t.name === 'tokens/trainer_state.json · eval_loss')!;
     assert.deepEqual(evals.x, entries.filter((e) => 'eval_loss' in e).map((e) => e.num_input_tokens_seen));
     // The resumed run (its counter restarted) and the event file (no such tag) are named and not drawn.
@@ -118,7 +118,7 @@ describe('x axis on real logs', () => {
     const [t5] = (await loadRuns(AXES)).filter((r) => r.name === 't5-tensorboard');
     const relative = trainingFigures([t5], LIGHT_THEME, { x: 'relative', smoothing: 0 }).find((f) => f.metric === 'loss')!;
     const x = (relative.data as unknown as Trace[])[0].x as number[];
-    const walls = t5.scalars['train/loss'].wallTimes as number[];
+    const walls = Array.from(t5.scalars['train/loss'].wallTimes);
     assert.equal((relative.layout.xaxis as { title: { text: string } }).title.text, 'relative time (h)');
     assert.equal(x[0], 0); // the loss is the first tag that run logged
     assert.ok(Math.abs(x[x.length - 1] - (walls[walls.length - 1] - walls[0]) / 3600) < 1e-9);
@@ -126,7 +126,7 @@ describe('x axis on real logs', () => {
     const byEpoch = trainingFigures([t5], LIGHT_THEME, { x: 'train/epoch', smoothing: 0 }).find((f) => f.metric === 'loss')!;
     const epochs = (byEpoch.data as unknown as Trace[])[0].x as number[];
     // train/epoch is logged with every train/loss (same steps): the loss's x is the epoch of its step.
-    assert.deepEqual(epochs, t5.scalars['train/epoch'].values.slice(0, epochs.length));
+    assert.deepEqual(epochs, Array.from(t5.scalars['train/epoch'].values.slice(0, epochs.length)));
     assert.ok(epochs[epochs.length - 1] > 2.9 && epochs[epochs.length - 1] <= 3, String(epochs[epochs.length - 1]));
   });
 

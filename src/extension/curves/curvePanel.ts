@@ -10,7 +10,7 @@ import { isGrouped, selectRuns, viewFigures } from '../../charts/curveView';
 import { LIGHT_THEME } from '../../charts/theme';
 import { DEFAULT_CURVE_OPTIONS } from '../../charts/trainingCurves';
 import { scalarsCsv, scalarsJson } from '../../logs/export';
-import { appendSeries, emptySeries, seriesOf, type Run, type Series } from '../../logs/model';
+import { appendSeries, emptySeries, seriesOf, seriesSlice, type Run, type Series } from '../../logs/model';
 import { isFromLogView, type ExportSettings, type ListedRun, type ToLogView } from '../../protocol/logView';
 import { l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
 
@@ -79,7 +79,7 @@ export class CurvePanel implements vscode.Disposable {
       const from = all.values.length < have.values.length ? 0 : have.values.length;
       if (from === 0 && have.values.length) shown.scalars[tag] = emptySeries();
       if (all.values.length > from) {
-        points[tag] = { steps: all.steps.slice(from), wallTimes: all.wallTimes.slice(from), values: all.values.slice(from) };
+        points[tag] = seriesSlice(all, from); // fresh typed arrays: a view would send its whole buffer
         appendSeries(shown.scalars[tag], points[tag]);
       }
     }

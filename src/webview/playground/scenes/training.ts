@@ -3,7 +3,7 @@
 // loss, clipping, label smoothing, focal γ, seed). Curves arrive in batches and are drawn once per frame, with
 // the log view's figures: TensorBoard smoothing over the faint raw curve, eval dashed, spike markers.
 import { DEFAULT_CURVE_OPTIONS, trainingFigures } from '../../../charts/trainingCurves';
-import { appendSeries, emptyRun, seriesOf, type Run, type Series } from '../../../logs/model';
+import { appendSeries, emptyRun, seriesFrom, seriesOf, type Run, type Series } from '../../../logs/model';
 import type { FromPanel, ToPanel, TrainingOverrides, TrainingPreset } from '../../../protocol/panel';
 import type { MetricBatch } from '../../../protocol/training';
 import { t } from '../../l10n';
@@ -121,7 +121,7 @@ export function trainingScene(presets: TrainingPreset[], post: (m: FromPanel) =>
           openInNotebook(t('Training'), code, {
             scene: 'training',
             numbers: ui.numbers.textContent ?? '',
-            charts: latest ? [{ kind: 'curve', version: 1, title: t('loss'), x: latest.steps, series: [{ name: 'loss', y: latest.values }] }] : [],
+            charts: latest ? [{ kind: 'curve', version: 1, title: t('loss'), x: Array.from(latest.steps), series: [{ name: 'loss', y: Array.from(latest.values) }] }] : [],
           });
         } catch (error) {
           ui.message.textContent = error instanceof Error ? error.message : String(error);
@@ -183,7 +183,7 @@ function select(ariaLabel: string, values: string[]): HTMLSelectElement {
   return el;
 }
 
-const asSeries = (c: { steps: number[]; values: number[] }): Series => ({ steps: c.steps, wallTimes: c.steps.map(() => null), values: c.values });
+const asSeries = (c: { steps: number[]; values: number[] }): Series => seriesFrom(c.steps, c.values);
 const lastStep = (batch: MetricBatch, state: RunState) => batch.steps.at(-1) ?? state.run.scalars.loss?.steps.at(-1) ?? 0;
 
 function lossLine(run: Run): string {
