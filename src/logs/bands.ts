@@ -19,8 +19,9 @@ export interface Band {
   count: Uint16Array;
 }
 
+/** Finite points, steps strictly increasing (Int32Array steps are taken as they are: no copy). */
 interface Curve {
-  steps: Float64Array;
+  steps: Float64Array | Int32Array;
   values: Float64Array;
 }
 
@@ -34,7 +35,7 @@ function cleaned(m: MemberCurve): Curve {
     clean = s > previous && s < Infinity && Number.isFinite(m.values[i]);
     previous = s;
   }
-  if (clean) return { steps: asFloat64(m.steps), values: asFloat64(m.values) };
+  if (clean) return { steps: m.steps instanceof Int32Array ? m.steps : asFloat64(m.steps), values: asFloat64(m.values) };
   let kept = 0;
   let sorted = true;
   let previous = -Infinity;
@@ -64,14 +65,14 @@ function cleaned(m: MemberCurve): Curve {
 
 const asFloat64 = (a: ArrayLike<number>): Float64Array => (a instanceof Float64Array ? a : new Float64Array(a));
 
-function sameSteps(a: Float64Array, b: Float64Array): boolean {
+function sameSteps(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 /** The union of two sorted step lists without repeats. */
-function mergeSteps(a: Float64Array, b: Float64Array): Float64Array {
+function mergeSteps(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   const out = new Float64Array(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -87,14 +88,14 @@ function mergeSteps(a: Float64Array, b: Float64Array): Float64Array {
 
 /** The sorted union of the members' steps: merged pairwise (members of one sweep mostly share their steps). */
 function unionSteps(curves: readonly Curve[]): Float64Array {
-  let lists = curves.map((c) => c.steps);
-  if (lists.every((l) => sameSteps(l, lists[0]))) return lists[0].slice();
+  let lists: ArrayLike<number>[] = curves.map((c) => c.steps);
+  if (lists.every((l) => sameSteps(l, lists[0]))) return lists.length ? new Float64Array(lists[0]) : new Float64Array(0);
   while (lists.length > 1) {
-    const next: Float64Array[] = [];
+    const next: ArrayLike<number>[] = [];
     for (let k = 0; k < lists.length; k += 2) next.push(k + 1 < lists.length ? mergeSteps(lists[k], lists[k + 1]) : lists[k]);
     lists = next;
   }
-  return lists[0] ? lists[0].slice() : new Float64Array(0);
+  return lists[0] ? new Float64Array(lists[0]) : new Float64Array(0);
 }
 
 /** The first index of sorted `a` whose value is at least `x`. */

@@ -143,6 +143,7 @@ export class LogFile {
     return this.withHandle(async (handle, size) => {
       if (size < this.offset) throw new LogFileError(this.file, `shrank from ${this.offset} to ${size} bytes; reopen it`);
       const stream = (this.stream ??= this.format === 'tfevents' ? new EventRecordStream(this.run) : new JsonLinesStream(this.run));
+      if (stream instanceof JsonLinesStream) stream.expect(size);
       this.offset = await this.chunks(handle, this.offset, size, (chunk) => stream.push(chunk));
       if (final) stream.end();
       return this.run;

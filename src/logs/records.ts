@@ -104,6 +104,11 @@ export class RecordWriter {
     }
   }
 
+  /** Makes room in every series for `scale` times the points it has (the reader's estimate of what is coming). */
+  reserve(scale: number): void {
+    for (const w of this.columns.values()) w.reserve(w.points * scale);
+  }
+
   /** Makes the run's series cover what this read added. */
   finish(): void {
     for (const w of this.columns.values()) w.flush();

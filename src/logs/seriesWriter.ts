@@ -69,6 +69,21 @@ export class SeriesWriter {
     this.length = n + 1;
   }
 
+  /** Points pushed. */
+  get points(): number {
+    return this.length;
+  }
+
+  /**
+   * Makes room for `capacity` points at once (a reader that knows how much is coming): one allocation instead
+   * of the doublings, whose copies would briefly hold the series twice. Room not yet written costs no memory
+   * for a large series (the pages are not touched), so a generous estimate is cheap.
+   */
+  reserve(capacity: number): void {
+    // At least doubling: estimates that creep up by a little each read never cost a copy each.
+    if (capacity > this.capacity) this.grow(Math.max(Math.ceil(capacity), 2 * this.capacity));
+  }
+
   /** Removes the last point. */
   pop(): void {
     if (this.length) this.length--;
@@ -89,8 +104,7 @@ export class SeriesWriter {
     return series === this.series && series.values === this.shown;
   }
 
-  private grow(): void {
-    const capacity = Math.max(16, 2 * this.capacity);
+  private grow(capacity = Math.max(16, 2 * this.capacity)): void {
     const n = this.length;
     const steps = owned(this.steps instanceof Int32Array ? new Int32Array(capacity) : new Float64Array(capacity));
     steps.set(this.steps.subarray(0, n));

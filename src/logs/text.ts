@@ -65,17 +65,28 @@ export class JsonLinesStream {
   /** The text after the last newline so far: a line still being read. */
   private rest = '';
   private lines = 0;
+  /** Bytes pushed so far, and the file's size as last said (expect): together, how much is still coming. */
+  private pushed = 0;
+  private expected = 0;
 
   constructor(private readonly run: Run) {
     this.writer = new RecordWriter(run);
   }
 
+  /** The file holds `bytes` in all: after each chunk, every series gets room for its share of the rest. */
+  expect(bytes: number): void {
+    this.expected = bytes;
+  }
+
   /** Adds the complete lines `chunk` ends (the caller may reuse `chunk` afterwards). */
   push(chunk: Uint8Array): void {
+    this.pushed += chunk.length;
     const text = this.rest + this.decoder.decode(chunk, { stream: true });
     const progress = readLines(text, this.run, this.writer, this.lines, false);
     this.lines = progress.lines;
     this.rest = text.slice(progress.consumed);
+    // Lines so far stand for the file: 5% more room than their rate predicts (a log's lines vary little).
+    if (this.expected > this.pushed) this.writer.reserve((1.05 * this.expected) / this.pushed);
     this.writer.finish();
   }
 
