@@ -4,5 +4,6 @@ declare const Plotly: {
   restyle(el: HTMLElement, update: Record<string, unknown>, traces?: number[]): Promise<unknown>;
   update(el: HTMLElement, traceUpdate: Record<string, unknown>, layoutUpdate: Record<string, unknown>, traces?: number[]): Promise<unknown>;
   purge(el: HTMLElement): void;
+  Plots: { resize(el: HTMLElement): Promise<unknown> };
   toImage(el: HTMLElement, options: { format: 'png'; width?: number; height?: number }): Promise<string>;
 };

@@ -88,14 +88,25 @@ export function chartSlot(parent: HTMLElement, id: string): (data: Record<string
   let drawnRanges: Record<string, unknown> = {};
   let drawnTraces = -1;
   let settle: ReturnType<typeof setTimeout> | undefined;
+  let drawnData: Record<string, unknown>[] | undefined;
   const full = async (draw: () => Promise<unknown>, data: Record<string, unknown>[]) => {
     clearTimeout(settle);
     settle = undefined;
     const start = performance.now();
     await draw();
+    drawnData = data;
     live.capture(data);
     performance.measure('chart full draw', { start });
   };
+  // The chart's column narrows when the numbers block beside it grows (its lines follow the values), which no
+  // window resize reports: redraw at the slot's width, or the plot runs under the numbers.
+  let width = 0;
+  new ResizeObserver(() => {
+    const now = div.clientWidth;
+    if (!now || now === width || !drawnData) return;
+    width = now;
+    void full(() => Plotly.Plots.resize(div), drawnData);
+  }).observe(div);
   const restyle = (data: Record<string, unknown>[], ranges: Record<string, unknown>) => {
     const update: Record<string, unknown[]> = { x: data.map((d) => d.x), y: data.map((d) => d.y) };
     for (const key of ['marker.color', 'base'] as const) {

@@ -176,11 +176,13 @@ export const bertObjectives: Scene = {
                 { type: 'scatter', mode: 'markers', name: t('may see'), x: seen.map(([, j]) => j), y: seen.map(([i]) => i), marker: { symbol: 'square', size: 9, color: seen.map(([i]) => (rank.has(i) && rank.get(i)! >= plm.order.length - plm.predictedCount ? theme.palette[0] : theme.palette[7])) }, hovertemplate: '%{y} sees %{x}<extra></extra>' },
               ],
               baseLayout(theme, t('who may see whom (row: predicted, column: seen)'), {
-                height: 400,
+                height: 520,
                 showlegend: false,
-                margin: { l: 80, r: 10, t: 30, b: 80 },
-                xaxis: tokenAxis(TOKENS),
-                yaxis: { ...tokenAxis(TOKENS), tickangle: 0, autorange: 'reversed', scaleanchor: 'x' },
+                // Column labels on top, next to the title, and a square plot inside its domain (not a wider range).
+                title: { text: t('who may see whom (row: predicted, column: seen)'), font: { size: 12 }, y: 0.99, yanchor: 'top' },
+                margin: { l: 80, r: 10, t: 110, b: 10 },
+                xaxis: { ...tokenAxis(TOKENS), side: 'top', constrain: 'domain' },
+                yaxis: { ...tokenAxis(TOKENS), tickangle: 0, autorange: 'reversed', scaleanchor: 'x', constrain: 'domain' },
               }),
             )
           : Promise.resolve(),
