@@ -11,6 +11,7 @@ import { bertNotebookCode } from '../../src/webview/playground/scenes/bertObject
 import { IDS, MASK_ID, mlmLogits, mlmSample, T, V } from '../../src/webview/playground/scenes/bertObjectivesModel';
 import { clippingNotebookCode } from '../../src/webview/playground/scenes/gradientClippingCode';
 import { BEAM_HYPOTHESES, lengthNotebookCode } from '../../src/webview/playground/scenes/lengthNormalizationCode';
+import { MT_LM, MT_MLM, MT_STEPS, MT_STRATEGIES, MT_TEMPERATURE, MT_VIEWS, MT_W0, multiTaskNotebookCode, type MultiTaskSettings } from '../../src/webview/playground/scenes/multiTaskCode';
 
 const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-scene-nb-'));
@@ -88,5 +89,53 @@ describe('scenes opened in a notebook recompute their numbers', () => {
       assert.equal(Number(stdout.match(/generator (\d+)/)![1]), m.predicted.length);
     });
   }
-});
 
+  for (const settings of [{ weights: [1, 1, 1], logEps: -1, lr: 0.2 }, { weights: [0.5, 2, 0.1], logEps: -3, lr: 0.1 }] as MultiTaskSettings[]) {
+    it(`multi-task balancing (w = [${settings.weights}], ε = 1e${settings.logEps}, lr ${settings.lr}): task gradients, the three combinations and the SGD runs, in float64`, () => {
+      const { stdout, mimes } = runCell(`multi-task-${settings.lr}`, multiTaskNotebookCode(settings));
+      // float64: the three task losses of W [V, D], their gradients by central differences, the combinations.
+      const logSumExp = (row: number[]) => Math.max(...row) + Math.log(row.reduce((a, z) => a + Math.exp(z - Math.max(...row)), 0));
+      const ce = (logits: number[][], y: number[]) => logits.reduce((a, row, n) => a + logSumExp(row) - row[y[n]], 0) / y.length;
+      const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+      const unit = (m: number[][]) => m.map((r) => r.map((v) => v / Math.sqrt(dot(r, r))));
+      const losses = (W: number[][]) => [
+        ce(MT_LM.hidden.map((h) => W.map((w) => dot(h, w))), MT_LM.target),
+        ce(MT_MLM.hidden.map((h) => W.map((w) => dot(h, w))), MT_MLM.target),
+        ce(unit(W).map((q) => unit(MT_VIEWS).map((k) => dot(q, k) / MT_TEMPERATURE)), W.map((_, i) => i)),
+      ];
+      const gradients = (W: number[][]) => {
+        const flat = W.flat();
+        const at = (i: number, d: number) => { const x = [...flat]; x[i] += d; return losses(W.map((r, v) => x.slice(v * r.length, (v + 1) * r.length))); };
+        const columns = flat.map((_, i) => { const [up, down] = [at(i, 1e-6), at(i, -1e-6)]; return up.map((u, k) => (u - down[k]) / 2e-6); });
+        return [0, 1, 2].map((k) => columns.map((c) => c[k]));
+      };
+      const norm = (g: number[]) => Math.sqrt(dot(g, g));
+      const eps = 10 ** settings.logEps;
+      const coefficients = (g: number[][], strategy: string) => g.map((gk, k) => (strategy === 'weighted' ? settings.weights[k] : strategy === 'normalized' ? settings.weights[k] / norm(gk) : 1 / (norm(gk) + eps)));
+      const total = (g: number[][], c: number[]) => g[0].map((_, i) => g.reduce((s, gk, k) => s + c[k] * gk[i], 0));
+      const g0 = gradients(MT_W0);
+      const three = (list: number[]) => (assert.equal(list.length, 3, stdout), list);
+      const near = (got: number, want: number, what: string, tol = 2e-4) => assert.ok(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}\n${stdout}`);
+      three(listAfter(stdout, '‖g_k‖')).forEach((v, k) => near(v, norm(g0[k]), `‖g_${k}‖`));
+      near(Number(stdout.match(/cos\(g_LM, g_MLM\) (-?[\d.]+)/)![1]), dot(g0[0], g0[1]) / norm(g0[0]) / norm(g0[1]), 'cos');
+      for (const strategy of MT_STRATEGIES) {
+        const line = stdout.split('\n').find((l) => l.startsWith(`${strategy} c`))!;
+        const c = coefficients(g0, strategy);
+        three(listAfter(line, ' c ')).forEach((v, k) => near(v, c[k], `${strategy} c_${k}`));
+        const [, engine, byHand] = line.match(/‖g_total‖ (\S+) by hand (\S+)/)!.map(Number);
+        near(engine, norm(total(g0, c)), `${strategy} ‖g_total‖`);
+        near(byHand, norm(total(g0, c)), `${strategy} by hand`);
+        // The short run: W ← W − lr·g_total, then each task's loss.
+        let W = MT_W0.map((r) => [...r]);
+        for (let step = 0; step < MT_STEPS; step++) {
+          const g = gradients(W);
+          const update = total(g, coefficients(g, strategy));
+          W = W.map((r, v) => r.map((x, d) => x - settings.lr * update[v * r.length + d]));
+        }
+        const final = losses(W);
+        three(listAfter(stdout, `${strategy} after ${MT_STEPS} steps`)).forEach((v, k) => near(v, final[k], `${strategy} L_${k} after ${MT_STEPS} steps`, 2e-3));
+      }
+      assert.ok(mimes.some((m) => m.includes('curve')), 'the cell draws the loss curves');
+    });
+  }
+});

@@ -21,6 +21,9 @@ export const multiTaskGradient: OpDefinition = {
     if (grads.shape.length < 2 || grads.shape[0] < 1) fail(`multi_task_gradient(): grads must be [K, ...], one gradient per task, got shape ${shapeText(grads.shape)}`);
     const K = grads.shape[0];
     if (weights.shape.join() !== String(K)) fail(`multi_task_gradient(): weights must have one value per task (shape [${K}]), got shape ${shapeText(weights.shape)}`);
+    const w = knownValues(weights);
+    const negative = w ? Array.from(w).findIndex((v) => !(v >= 0 && Number.isFinite(v))) : -1;
+    if (negative >= 0) fail(`multi_task_gradient(): weights must be non-negative and finite, got weights[${negative}] = ${w![negative]}`);
     const eps = numberOption(options, 'eps');
     if (!(eps >= 0)) fail(`multi_task_gradient(): eps must be non-negative, got ${eps}`);
     const values = knownValues(grads);
