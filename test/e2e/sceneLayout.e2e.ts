@@ -158,6 +158,46 @@ describe('playground layout and themes (browser)', () => {
     await nav.locator('button[data-scene="softmax-ce"]').click();
   });
 
+  it('a narrow panel: the tab strip fades at an edge with more tabs and its chevron buttons scroll it', async () => {
+    const size = wb.page.viewportSize() ?? { width: 1400, height: 900 };
+    await wb.page.setViewportSize({ width: 760, height: size.height });
+    try {
+      const strip = view.locator('.tab-strip');
+      const nav = strip.locator('nav[role="tablist"]');
+      const [left, right] = [strip.locator('button.tab-scroll.left'), strip.locator('button.tab-scroll.right')];
+      await nav.locator('button[data-scene="softmax-ce"]').click();
+      await nav.evaluate((n) => n.scrollTo({ left: 0 }));
+      await right.waitFor({ state: 'visible' });
+      const cue = () => Promise.all([strip.getAttribute('class'), nav.evaluate((n) => getComputedStyle(n).maskImage || getComputedStyle(n).webkitMaskImage), nav.evaluate((n) => [n.scrollLeft, n.scrollWidth - n.clientWidth])]);
+      let [classes, mask, [at, max]] = await cue();
+      assert.ok(max > 100, `the tabs overflow the strip by ${max} px at this width`);
+      assert.match(classes!, /more-right/);
+      assert.doesNotMatch(classes!, /more-left/);
+      assert.match(mask, /linear-gradient/, `the right edge fades: ${mask}`);
+      assert.equal(await left.isVisible(), false, 'no left button at the start');
+      // The buttons stand outside the tablist, beside it.
+      const [r, n] = await Promise.all([box(right), box(nav)]);
+      assert.ok(r.left >= n.right - 1, `the right button overlaps the tabs ${JSON.stringify({ r, n })}`);
+      await wb.screenshot('layout-scene-tabs-narrow');
+      await right.click();
+      await left.waitFor({ state: 'visible' });
+      [classes, mask, [at, max]] = await cue();
+      assert.ok(at > 100, `one click scrolled ${at} px`);
+      assert.match(classes!, /more-left/);
+      for (let i = 0; i < 20 && (await right.isVisible()); i++) await right.click().catch(() => undefined), await wb.page.waitForTimeout(400);
+      [classes, , [at, max]] = await cue();
+      assert.ok(Math.abs(at - max) <= 1, `at the end (${at} of ${max})`);
+      assert.doesNotMatch(classes!, /more-right/);
+      await wb.screenshot('layout-scene-tabs-narrow-end');
+      await left.click();
+      await wb.page.waitForTimeout(500);
+      assert.ok((await nav.evaluate((n) => n.scrollLeft)) < at - 100, 'the left button scrolls back');
+      assert.deepEqual(wb.cspViolations, []);
+    } finally {
+      await wb.page.setViewportSize(size);
+    }
+  });
+
   it('takes a screenshot of every scene in the light and the dark theme', async () => {
     const ids = await view.locator('nav button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.scene!));
     assert.ok(ids.length >= 7, ids.join(', '));

@@ -166,7 +166,14 @@ const PLAYGROUND_CSS = `
   .notice { margin: 6px 0 2px; font-style: italic; }
   @media (max-width: 1250px) { .results { grid-template-columns: minmax(0, 1fr); } .results > .numbers { order: -1; padding-top: 0; } }
   .message { color: var(--vscode-errorForeground); min-height: 1.2em; }
-  nav { display: flex; flex-wrap: nowrap; align-items: stretch; overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; border-bottom: 1px solid var(--vscode-panel-border, transparent); scroll-padding-inline: 24px; }
+  .tab-strip { display: flex; align-items: stretch; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+  nav { display: flex; flex: 1 1 auto; min-width: 0; flex-wrap: nowrap; align-items: stretch; overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; scroll-padding-inline: 24px; }
+  .tab-scroll { display: none; flex: none; width: 24px; padding: 0; background: none; border: none; color: var(--vscode-icon-foreground, var(--vscode-foreground)); font-size: 18px; line-height: 1; cursor: pointer; border-radius: 4px; }
+  .tab-scroll:hover { background: var(--vscode-toolbar-hoverBackground, rgba(128, 128, 128, 0.2)); }
+  .tab-strip.more-left .tab-scroll.left, .tab-strip.more-right .tab-scroll.right { display: block; }
+  .tab-strip.more-left nav { mask-image: linear-gradient(to right, transparent, #000 28px); }
+  .tab-strip.more-right nav { mask-image: linear-gradient(to left, transparent, #000 28px); }
+  .tab-strip.more-left.more-right nav { mask-image: linear-gradient(to right, transparent, #000 28px, #000 calc(100% - 28px), transparent); }
   nav .tab-group { display: flex; flex: none; }
   nav .tab-group + .tab-group { border-left: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, rgba(128, 128, 128, 0.35))); margin-left: 4px; padding-left: 4px; }
   nav button { flex: none; white-space: nowrap; }

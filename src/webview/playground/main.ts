@@ -4,6 +4,7 @@ import type { FromPanel, SceneSettings, ToPanel, TrainingPreset } from '../../pr
 import { loadTranslations, t } from '../l10n';
 import { EngineBridge } from './engine';
 import { themeNow, type Scene, type SceneContext } from './scene';
+import { tabStrip } from './tabStrip';
 import { backprop } from './scenes/backprop';
 import { bertObjectives } from './scenes/bertObjectives';
 import { klDirections } from './scenes/klDirections';
@@ -56,7 +57,7 @@ const SCENES: Scene[] = SCENE_GROUPS.flatMap((g) => g.scenes);
 const nav = document.createElement('nav');
 nav.setAttribute('role', 'tablist');
 nav.setAttribute('aria-label', t('Scenes'));
-app.appendChild(nav);
+app.appendChild(tabStrip(nav));
 // A message the host refused (a bug of the panel, never the user's input): said here until the next tab.
 const refused = document.createElement('div');
 refused.className = 'message';
