@@ -168,7 +168,13 @@ describe('playground objective scenes (browser)', () => {
     const bce = (x: number, y: number) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const near = (got: number, want: number, what: string, text: string) => assert.ok(Math.abs(got - want) < 2e-4 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}\n${text}`);
-    const after = (text: string, name: string) => line(text, name).slice(name.length).trim();
+    // What follows `name`, with the indented lines under it (a long list goes on over several lines).
+    const after = (text: string, name: string) => {
+      const rows = text.split('\n');
+      const at = rows.indexOf(line(text, name));
+      const more = rows.slice(at + 1).findIndex((r) => !/^\s/.test(r));
+      return [rows[at].slice(name.length), ...rows.slice(at + 1, more < 0 ? undefined : at + 1 + more)].map((r) => r.trim()).join(' ');
+    };
     const pairs = (text: string, name: string) => after(text, name).split(' ').map((x) => [Number(x.slice(0, x.indexOf(':'))), VOCAB.indexOf(x.slice(x.indexOf(':') + 1))]);
     const gradientCount = (text: string) => Number(line(text, 'tokens with a gradient').match(/(\d+) of 24/)![1]);
     const pick = (label: string, option: string) =>
@@ -204,6 +210,10 @@ describe('playground objective scenes (browser)', () => {
       lastMlm = mean(predicted.map((p) => encoderCe(input, p)));
       near(value(text, 'L_MLM'), lastMlm, `L_MLM at rate ${rate}`, text);
       assert.equal(gradientCount(text), predicted.length, text);
+      // The numbers block widens with the list of positions; the chart beside it redraws clear of it.
+      await wb.page.waitForTimeout(400);
+      const [plot, block] = await Promise.all([scene.locator('[data-chart="bert-loss"] .main-svg').first(), numbers].map((l) => l.evaluate((el) => JSON.parse(JSON.stringify(el.getBoundingClientRect())) as DOMRect)));
+      assert.ok(plot.right <= block.left + 1 || plot.bottom <= block.top + 1, `the MLM chart runs under the numbers at rate ${rate}: ${JSON.stringify({ plot, block })}`);
     }
 
     // NSP: BCE with logits on the [CLS] score; BERT's loss is L_MLM + L_NSP.
@@ -223,9 +233,7 @@ describe('playground objective scenes (browser)', () => {
       await drag(view, 'PLM: predict the last n/K', K);
       const P = Math.max(1, Math.round(21 / K));
       const text = await settled(new RegExp(`last n/K\\)\\s+${P} / 21`));
-      const rows = text.split('\n');
-      const at = rows.indexOf(line(text, 'factorisation order z'));
-      const order = `${after(text, 'factorisation order z')} ${rows[at + 1].trim()}`.split(' ').map(Number);
+      const order = after(text, 'factorisation order z').split(' ').map(Number);
       assert.deepEqual([...order].sort((a, b) => a - b), maskable, text);
       const losses = order.map((p, k) => ce(VOCAB.map((_, v) => pattern(p, v) + (v === ids[p] ? 0.5 + (3 * k) / 21 : 0)), ids[p]));
       near(value(text, 'L_PLM'), mean(losses.slice(21 - P)), `L_PLM at K = ${K}`, text);

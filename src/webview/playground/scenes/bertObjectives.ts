@@ -15,6 +15,9 @@ import { discriminatorLogits, generatorInput, IDS, MASKABLE, mlmLogits, mlmSampl
 const SCORES = Array.from({ length: 61 }, (_, i) => -6 + i * 0.2);
 const KIND_LABEL = { mask: '[MASK] (80%)', random: 'random token (10%)', keep: 'kept (10%)' } as const;
 const positions = [...Array(T).keys()];
+/** A list after its label, `perLine` items a line, the later lines indented under the first: the block stays narrow beside its charts. */
+const listLines = (label: string, items: (string | number)[], perLine: number, separator = ' ') =>
+  Array.from({ length: Math.max(1, Math.ceil(items.length / perLine)) }, (_, r) => `${r ? ' '.repeat(25) : label.padEnd(25)}${items.slice(r * perLine, (r + 1) * perLine).join(separator)}${(r + 1) * perLine < items.length ? separator.trimEnd() : ''}`);
 
 /** Rows of an engine gradient [rows, width] that are not all zero: the tokens the loss sends a gradient to. */
 const rowsWithGradient = (grad: number[], width: number) => Array.from({ length: grad.length / width }, (_, r) => grad.slice(r * width, (r + 1) * width).some((g) => g !== 0)).filter(Boolean).length;
@@ -72,25 +75,23 @@ export const bertObjectives: Scene = {
       // The two-term objectives: each term is the engine's (λ·L_D through BCE's weight); their sum is the definition.
       const bertTotal = mlmMean.output[0] + nsp.output[0];
       const electraTotal = genMean.output[0] + discWeighted.output[0];
-      const corrupted = mlm.predicted.map((p) => `${p}:${VOCAB[mlm.input[p]]}`).join(' ');
+      const corrupted = mlm.predicted.map((p) => `${p}:${VOCAB[mlm.input[p]]}`);
       const lines: Record<Objective, string[]> = {
         mlm: [
           `${t('mask rate')}                ${s.rate.toFixed(2)}${s.wholeWord ? ` (${t('whole-word masking')})` : ''}`,
-          `${t('predicted positions')}     ${mlm.predicted.join(', ')}`,
-          `${t('input there')}             ${corrupted}`,
+          ...listLines(t('predicted positions'), mlm.predicted, 8, ', '),
+          ...listLines(t('input there'), corrupted, 4),
           `[MASK] / random / kept   ${kinds.join(' / ')}`,
           `L_MLM                    ${fmt(mlmMean.output[0])}`,
         ],
         nsp: [`y (IsNext)               ${y}`, `${t('[CLS] score s')}            ${fmt(s.clsScore)}`, `L_NSP                    ${fmt(nsp.output[0])}`, `L_MLM + L_NSP            ${fmt(bertTotal)}`],
         plm: [
-          // The order on two lines, so the block stays narrow beside its charts.
-          `${t('factorisation order z')}    ${plm.order.slice(0, 11).join(' ')}`,
-          `                         ${plm.order.slice(11).join(' ')}`,
+          ...listLines(t('factorisation order z'), plm.order, 11),
           `${t('predicted (last n/K)')}     ${plm.predictedCount} / ${MASKABLE.length}`,
           `L_PLM                    ${fmt(plmMean.output[0])}`,
         ],
         rtd: [
-          `${t('generator samples')}        ${mlm.predicted.map((p, k) => `${p}:${VOCAB[samples[k]]}`).join(' ')}`,
+          ...listLines(t('generator samples'), mlm.predicted.map((p, k) => `${p}:${VOCAB[samples[k]]}`), 4),
           `${t('replaced tokens')}          ${isReplaced.reduce((a, b) => a + b, 0)}`,
           `L_G (MLM)                ${fmt(genMean.output[0])}`,
           `L_D (BCE)                ${fmt(disc.output[0])}`,
