@@ -165,6 +165,7 @@ const PLAYGROUND_CSS = `
   .formula [data-term].hovered, .formula [data-term]:hover { background: var(--vscode-editor-selectionBackground); }
   .notice { margin: 6px 0 2px; font-style: italic; }
   @media (max-width: 1250px) { .results { grid-template-columns: minmax(0, 1fr); } .results > .numbers { order: -1; padding-top: 0; } }
+  @media (max-width: 720px) { .scene { grid-template-columns: minmax(0, 1fr); } }
   .message { color: var(--vscode-errorForeground); min-height: 1.2em; }
   .tab-strip { display: flex; align-items: stretch; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
   nav { display: flex; flex: 1 1 auto; min-width: 0; flex-wrap: nowrap; align-items: stretch; overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; scroll-padding-inline: 24px; }
