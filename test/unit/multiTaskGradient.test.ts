@@ -23,9 +23,10 @@ describe('multi_task_gradient refuses bad input by name', () => {
     await assert.rejects(engine.evaluate(request(grads(), f32([1, 1, 1], [3, 1]))), /weights must have one value per task \(shape \[3\]\), got shape \[3, 1\]/);
   });
 
-  it('a negative, NaN or infinite weight is named with its index and value', async () => {
-    await assert.rejects(engine.evaluate(request(grads(), f32([1, -0.5, 1]))), /multi_task_gradient\(\): weights must be non-negative and finite, got weights\[1\] = -0\.5/);
-    await assert.rejects(engine.evaluate(request(grads(), f32([1, 1, NaN]))), /got weights\[2\] = NaN/);
+  it('a NaN or infinite weight is named with its index and value; a negative one reverses its task', async () => {
+    await assert.rejects(engine.evaluate(request(grads(), f32([1, 1, NaN]))), /multi_task_gradient\(\): weights must be finite, got weights\[2\] = NaN/);
+    const reversed = await engine.evaluate(request(grads(), f32([1, -0.5, 1])));
+    [0.5 - 1 + 3, -1 - 0.125 + 4].forEach((want, i) => assert.ok(Math.abs((reversed.output.data as Float32Array)[i] - want) < 1e-6));
     await assert.rejects(engine.evaluate(request(grads(), f32([Infinity, 1, 1]))), /got weights\[0\] = Infinity/);
   });
 

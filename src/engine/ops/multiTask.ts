@@ -22,8 +22,9 @@ export const multiTaskGradient: OpDefinition = {
     const K = grads.shape[0];
     if (weights.shape.join() !== String(K)) fail(`multi_task_gradient(): weights must have one value per task (shape [${K}]), got shape ${shapeText(weights.shape)}`);
     const w = knownValues(weights);
-    const negative = w ? Array.from(w).findIndex((v) => !(v >= 0 && Number.isFinite(v))) : -1;
-    if (negative >= 0) fail(`multi_task_gradient(): weights must be non-negative and finite, got weights[${negative}] = ${w![negative]}`);
+    // A negative weight is allowed: it reverses a task's gradient (gradient reversal, as in domain-adversarial training).
+    const bad = w ? Array.from(w).findIndex((v) => !Number.isFinite(v)) : -1;
+    if (bad >= 0) fail(`multi_task_gradient(): weights must be finite, got weights[${bad}] = ${w![bad]}`);
     const eps = numberOption(options, 'eps');
     if (!(eps >= 0)) fail(`multi_task_gradient(): eps must be non-negative, got ${eps}`);
     const values = knownValues(grads);
