@@ -110,6 +110,27 @@ function lowerBound(a: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * A member's values on the union `steps`, within its own first..last step (indices from..to), interpolated
+ * linearly where it did not log a step. A member that logged every union step (a sweep's members mostly share
+ * their steps) is returned as it is; otherwise the values are written into `scratch`.
+ */
+function aligned(curve: Curve, steps: Float64Array, scratch: Float64Array): { from: number; to: number; values: ArrayLike<number> } {
+  const { steps: cs, values: cv } = curve;
+  const n = steps.length;
+  if (cs.length === n && sameSteps(cs, steps)) return { from: 0, to: n, values: cv };
+  const last = cs.length - 1;
+  const from = lowerBound(steps, cs[0]);
+  let i = from;
+  for (let j = 0; i < n; i++) {
+    const s = steps[i];
+    if (s > cs[last]) break;
+    while (j < last && cs[j + 1] <= s) j++;
+    scratch[i] = cs[j] === s ? cv[j] : cv[j] + ((cv[j + 1] - cv[j]) * (s - cs[j])) / (cs[j + 1] - cs[j]);
+  }
+  return { from, to: i, values: scratch };
+}
+
 export function bandOf(members: readonly MemberCurve[]): Band {
   const curves = members.map(cleaned).filter((c) => c.steps.length > 0);
   const steps = unionSteps(curves);
@@ -120,34 +141,14 @@ export function bandOf(members: readonly MemberCurve[]): Band {
   const max = new Float64Array(n).fill(-Infinity);
   const count = new Uint16Array(n);
   const mean = new Float64Array(n);
-  // Two passes (mean, then squared deviations) for accuracy. Each aligns a member to the union steps within
-  // its own first..last step, interpolating linearly where it did not log a step; the second pass
-  // interpolates again rather than holding every member's aligned values.
+  // Two passes (mean, then squared deviations) for accuracy; the second aligns each member again rather than
+  // holding every member's aligned values.
+  const scratch = new Float64Array(n);
   for (let pass = 0; pass < 2; pass++) {
-    for (const { steps: cs, values: cv } of curves) {
-      if (cs.length === n && sameSteps(cs, steps)) {
-        // A member logged every union step (a sweep's members mostly share their steps): nothing to align.
-        for (let i = 0; i < n; i++) {
-          const v = cv[i];
-          if (pass === 0) {
-            sum[i] += v;
-            count[i]++;
-            if (v < min[i]) min[i] = v;
-            if (v > max[i]) max[i] = v;
-          } else {
-            const d = v - mean[i];
-            sumSq[i] += d * d;
-          }
-        }
-        continue;
-      }
-      const last = cs.length - 1;
-      let j = 0;
-      for (let i = lowerBound(steps, cs[0]); i < n; i++) {
-        const s = steps[i];
-        if (s > cs[last]) break;
-        while (j < last && cs[j + 1] <= s) j++;
-        const v = cs[j] === s ? cv[j] : cv[j] + ((cv[j + 1] - cv[j]) * (s - cs[j])) / (cs[j + 1] - cs[j]);
+    for (const curve of curves) {
+      const { from, to, values } = aligned(curve, steps, scratch);
+      for (let i = from; i < to; i++) {
+        const v = values[i];
         if (pass === 0) {
           sum[i] += v;
           count[i]++;
