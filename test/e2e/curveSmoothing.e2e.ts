@@ -57,7 +57,7 @@ describe('training-curve smoothing: EMA, time-weighted EMA, centred moving avera
       if (!mismatch) {
         // The hover shows the raw logged value under each smoothed point (held in float32, as TensorBoard holds
         // scalars; the smoothed line is compared with the float64 reference within float32's precision).
-        const raw = new Map(fixture.steps.map((s, i) => [s, Math.fround(fixture.values[i])]));
+        const raw = new Map(fixture.steps.map((s, i) => [s, fixture.values[i] === null ? null : Math.fround(fixture.values[i]!)]));
         line.x.forEach((s, i) => assert.equal(line.raw[i], raw.get(s), `raw value at step ${s}`));
         return;
       }
