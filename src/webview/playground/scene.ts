@@ -181,11 +181,15 @@ export function baseLayout(theme: ChartTheme, title: string, extra: Record<strin
   };
 }
 
-/** The update loop of a scene: errors go to the inline message, never break the panel; reruns on a theme change. */
-export function updater(ctx: SceneContext, message: HTMLElement, update: () => Promise<void>): () => void {
+/**
+ * The update loop of a scene: errors go to the inline message, never break the panel; reruns on a theme change.
+ * Each run gets a copy of the scene's settings taken when it starts, so what it prints after waiting for the engine
+ * is what the engine computed, even when a control moves meanwhile (the next run then shows the new value).
+ */
+export function updater<S extends object>(ctx: SceneContext, message: HTMLElement, settings: S, update: (at: Readonly<S>) => Promise<void>): () => void {
   const run = latestOnly(async () => {
     try {
-      await update();
+      await update(structuredClone(settings));
       message.textContent = '';
     } catch (error) {
       message.textContent = error instanceof Error ? error.message : String(error);

@@ -34,7 +34,7 @@ export const backprop: Scene = {
     const lossAt = async (W: number[], b: number[]) => (await ctx.engine.computeAll([lossRequest(W, b)]))[0];
     let last: { p: number[]; y: number[] } | undefined;
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const r = await lossAt(s.W, s.b);
       grads = { W: r.grad.weight, b: r.grad.bias, x: r.grad.input };
       const y = Array.from({ length: C }, (_, c) => (c === s.target ? 1 : 0));

@@ -41,7 +41,7 @@ export const bertObjectives: Scene = {
     const visibilityDiv = ui.charts.querySelector<HTMLElement>('[data-chart="bert-visibility"]')!;
     let last: { counts: number[]; samples: number[] } | undefined;
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const mlm = mlmSample(s.seed, s.rate, s.wholeWord);
       const plm = plmSample(s.seed, s.K);
       const y = s.isNext ? 1 : 0;

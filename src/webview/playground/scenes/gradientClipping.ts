@@ -32,7 +32,7 @@ export const gradientClipping: Scene = {
     const spikesChart = chartSlot(ui.charts, 'clip-spikes');
     let last: { g: number[]; norm: number[]; value: number[] } | undefined;
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const [byNorm, byValue] = await ctx.engine.computeAll([
         { op: 'clip_grad_norm_', inputs: { grads: f32(s.g) }, options: { max_norm: s.maxNorm, norm_type: s.normType } },
         { op: 'clip_grad_value_', inputs: { grads: f32(s.g) }, options: { clip_value: s.clipValue } },

@@ -121,7 +121,7 @@ export const klDirections: Scene = {
       ]);
     };
 
-    const update = updater(ctx, ui.message, async () => draw(await evaluate()));
+    const update = updater(ctx, ui.message, s, async () => draw(await evaluate()));
 
     const fit = async () => {
       if (fitting) return;

@@ -22,7 +22,7 @@ export const lengthNormalization: Scene = {
     let last: number[] = [];
     const padded = BEAM_HYPOTHESES.flatMap((h) => [...h.logprobs, ...Array(T - h.logprobs.length).fill(0)]);
     const lengths = BEAM_HYPOTHESES.map((h) => h.tokens.length);
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const [r] = await ctx.engine.computeAll([{ op: 'beam_score', inputs: { logprobs: f32(padded, [BEAM_HYPOTHESES.length, T]), lengths: i64(lengths) }, options: { length_penalty: s.alpha } }]);
       const score = r.output;
       const sums = r.extras.sum_logprobs;

@@ -37,7 +37,7 @@ export const masksDenominators: Scene = {
     const weights = chartSlot(ui.charts, 'token-weights');
     let last: { target: number[]; token: number; sequence: number; weightsLocal: number[]; weightsGlobal: number[]; labels: string[] } | undefined;
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const counts = (r: Role) => (r === 'answer' || (r === 'prompt' && !s.maskPrompt) || (r === 'pad' && !s.maskPadding));
       const target = TOKENS.map((tok, i) => (counts(role(Math.floor(i / T), i % T)) ? tok : IGNORE));
       const groups = s.microBatches * s.ranks;

@@ -63,7 +63,7 @@ export const multiTaskBalancing: Scene = {
     const training = chartSlot(ui.charts, 'multi-task-training');
     let last: { norms: number[]; curves: Record<MultiTaskStrategy, number[][]> } | undefined;
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       // Step 0: the gradients at W0, and the three combinations of them.
       const first = await ctx.engine.computeAll(taskRequests(MT_W0.flat()));
       const grads = taskGradients(first);

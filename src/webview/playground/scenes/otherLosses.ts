@@ -36,7 +36,7 @@ export const otherLosses: Scene = {
       ].join('\n');
       ctx.openInNotebook(t('Other losses'), code, { scene: 'other', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: t('loss vs residual'), x: RESIDUALS, series: Object.entries(lastCurves).map(([name, y]) => ({ name, y })) }] });
     };
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const zeros = f32(RESIDUALS.map(() => 0));
       const axis = f32(RESIDUALS);
       const none = { reduction: 'none' };

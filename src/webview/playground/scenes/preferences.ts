@@ -37,7 +37,7 @@ export const preferences: Scene = {
       ].join('\n');
       ctx.openInNotebook(t('Preferences (DPO)'), code, { scene: 'preferences', numbers: ui.numbers.textContent ?? '', charts: [{ kind: 'curve', version: 1, title: t('{0} loss vs Δ', s.lossType), x: GRID, series: [{ name: t('loss'), y: lastCurve }] }] });
     };
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const one = (v: number) => f32([v]);
       const options = { beta: s.beta, loss_type: s.lossType, label_smoothing: s.lossType === 'sigmoid' || s.lossType === 'robust' ? s.smoothing : 0 };
       const zeros = f32(GRID.map(() => 0));

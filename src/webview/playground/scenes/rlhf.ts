@@ -38,7 +38,7 @@ export const rlhfObjective: Scene = {
     const objectiveChart = chartSlot(ui.charts, 'rlhf-objective');
     let last: { ref: number[]; star: number[] } | undefined;
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, s, async (s) => {
       const beta = 10 ** s.logBeta;
       const S = SWEEP.length;
       const rows = (v: number[]) => f32(SWEEP.flatMap(() => v), [S, K]);

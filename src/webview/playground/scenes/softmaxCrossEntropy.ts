@@ -183,7 +183,7 @@ export const softmaxCrossEntropy: Scene = {
       );
     };
 
-    const update = updater(ctx, ui.message, async () => {
+    const update = updater(ctx, ui.message, saved, async () => {
       Object.assign(saved, { logits, target, softTarget, temperature, smoothing, gamma, weights, logScale, naive });
       const C = logits.length;
       const w = weights.trim() ? weights.split(',').map((s) => Number(s.trim())) : undefined;
