@@ -245,7 +245,7 @@ describe('playground objective scenes (browser)', () => {
     await pick('Objective', 'rtd');
     for (const lambda of [50, 10, 100]) {
       await drag(view, 'λ', lambda);
-      const text = await settled(new RegExp(`^λ·L_D\\s+`, 'm'));
+      const text = await settled(new RegExp(`^λ\\s+${lambda}$`, 'm'));
       const samples = pairs(text, 'generator samples');
       const genInput = ids.map((id, p) => (samples.some(([q]) => q === p) ? MASK : id));
       const replaced = ids.map((id, p) => (samples.find(([q]) => q === p)?.[1] ?? id) !== id);
@@ -261,11 +261,22 @@ describe('playground objective scenes (browser)', () => {
     await drag(view, 'λ', 50);
     await settled(/L = L_G \+ λ·L_D/);
     await wb.screenshot('playground-bert-rtd');
+    // The bar of the chosen objective stands out in the gradient-count chart, also once the numbers block beside
+    // it has changed width (a redraw for the new width once brought back the previous objective's colours).
+    const highlighted = async () => {
+      await wb.page.waitForTimeout(800);
+      const fills = await scene.locator('[data-chart="bert-gradients"] .point path').evaluateAll((ps) => ps.map((p) => getComputedStyle(p).fill));
+      assert.equal(fills.length, 4, JSON.stringify(fills));
+      return fills.findIndex((f) => fills.filter((g) => g === f).length === 1);
+    };
+    assert.equal(await highlighted(), 3, 'RTD highlighted');
     await pick('Objective', 'plm');
     await settled(/L_PLM/);
+    assert.equal(await highlighted(), 2, 'PLM highlighted');
     await wb.screenshot('playground-bert-plm');
     await pick('Objective', 'mlm');
     await settled(/L_MLM/);
+    assert.equal(await highlighted(), 0, 'MLM highlighted');
   });
 
   it('screenshots of every scene in the light and the dark theme', async () => {

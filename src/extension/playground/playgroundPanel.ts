@@ -143,7 +143,7 @@ const PLAYGROUND_CSS = `
   [hidden] { display: none !important; }
   .controls { display: flex; flex-direction: column; gap: 8px; min-width: 0; }
   .controls .control { display: grid; grid-template-columns: 110px minmax(0, 1fr) 56px; align-items: center; }
-  .controls .control > select, .controls .control > input:not([type="range"]) { grid-column: 2 / 4; width: 100%; min-width: 0; box-sizing: border-box; text-overflow: ellipsis; }
+  .controls .control > select, .controls .control > vscode-dropdown, .controls .control > input:not([type="range"]) { grid-column: 2 / 4; width: 100%; min-width: 0; box-sizing: border-box; text-overflow: ellipsis; }
   .logits { display: flex; flex-direction: column; gap: 4px; max-height: 32vh; overflow-y: auto; }
   .note { margin: 0; font-size: 0.92em; opacity: 0.85; white-space: pre-line; }
   .note.warning { color: var(--vscode-editorWarning-foreground); opacity: 1; }

@@ -88,10 +88,13 @@ export function chartSlot(parent: HTMLElement, id: string): (data: Record<string
   let drawnRanges: Record<string, unknown> = {};
   let drawnTraces = -1;
   let settle: ReturnType<typeof setTimeout> | undefined;
+  // The full update a bars-only move still owes (its restyle after SETTLE_MS); a redraw for a resize pays it.
+  let owed: { data: Record<string, unknown>[]; ranges: Record<string, unknown> } | undefined;
   let drawnData: Record<string, unknown>[] | undefined;
   const full = async (draw: () => Promise<unknown>, data: Record<string, unknown>[]) => {
     clearTimeout(settle);
     settle = undefined;
+    owed = undefined;
     const start = performance.now();
     await draw();
     drawnData = data;
@@ -105,7 +108,11 @@ export function chartSlot(parent: HTMLElement, id: string): (data: Record<string
     const now = div.clientWidth;
     if (!now || now === width || !drawnData) return;
     width = now;
-    void full(() => Plotly.Plots.resize(div), drawnData);
+    const pending = owed;
+    void full(async () => {
+      await Plotly.Plots.resize(div);
+      if (pending) await restyle(pending.data, pending.ranges);
+    }, pending?.data ?? drawnData);
   }).observe(div);
   const restyle = (data: Record<string, unknown>[], ranges: Record<string, unknown>) => {
     const update: Record<string, unknown[]> = { x: data.map((d) => d.x), y: data.map((d) => d.y) };
@@ -126,6 +133,7 @@ export function chartSlot(parent: HTMLElement, id: string): (data: Record<string
       if (JSON.stringify(ranges) === JSON.stringify(drawnRanges) && live.move(data)) {
         performance.measure('chart bars moved', { start });
         clearTimeout(settle);
+        owed = { data, ranges };
         settle = setTimeout(() => void full(() => restyle(data, ranges), data), SETTLE_MS);
         return Promise.resolve();
       }

@@ -95,6 +95,7 @@ export const bertObjectives: Scene = {
           `${t('replaced tokens')}          ${isReplaced.reduce((a, b) => a + b, 0)}`,
           `L_G (MLM)                ${fmt(genMean.output[0])}`,
           `L_D (BCE)                ${fmt(disc.output[0])}`,
+          `λ                        ${s.lambda}`,
           `λ·L_D                    ${fmt(discWeighted.output[0])}`,
           `L = L_G + λ·L_D          ${fmt(electraTotal)}`,
         ],
