@@ -131,12 +131,19 @@ export type FromInspectWorker = OpenedMessage | ProgressMessage | ReportMessage 
 export type ToInspectorView =
   | { type: 'show'; report: InspectReport; tokenText?: Record<number, string>; tokenizer?: string; tokenizerError?: string }
   | { type: 'progress'; fraction: number; tensors: TensorInfo[] }
-  | { type: 'failed'; message: string; tensors: TensorInfo[]; settings?: InspectSettings };
+  | { type: 'failed'; message: string; tensors: TensorInfo[]; settings?: InspectSettings }
+  /**
+   * The user cancelled the run at `fraction` of the rows and its worker has stopped: say so and offer to run it
+   * again with `settings` (guessed from the file when undefined); a report already shown stays.
+   */
+  | { type: 'cancelled'; fraction: number; tensors: TensorInfo[]; settings?: InspectSettings };
 
 /** Inspector view → host: re-run with these settings; open a playground scene; the view finished drawing. */
 export type FromInspectorView =
   | { type: 'ready' }
   | { type: 'settings'; settings: InspectSettings }
+  /** Run the cancelled inspection again: with these settings, or with the guessed ones when undefined. */
+  | { type: 'runAgain'; settings?: InspectSettings }
   | { type: 'openScene'; scene: string }
   /** Choose a tokenizer.json (a file dialog in the host), then inspect again with these settings. */
   | { type: 'chooseTokenizer'; settings?: InspectSettings }

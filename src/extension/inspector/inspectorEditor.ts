@@ -1,6 +1,6 @@
 // The Loss Inspector: a read-only custom editor for .safetensors, .npy, .npz, .pt and .pth files. Each run
 // happens in its own worker thread (ONNX Runtime never blocks the extension host), with a progress
-// notification whose cancel terminates the worker. Two registrations of one provider: the default editor of
+// notification whose cancel terminates the worker and then tells the view, which offers to run it again. Two registrations of one provider: the default editor of
 // .safetensors/.npy/.npz, and an "Open With…" option for .pt/.pth (mostly model checkpoints, and .pth is also
 // Python's site-packages path-file extension, a text file that must keep opening as text).
 import * as path from 'node:path';
@@ -59,15 +59,23 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
         (progress, token) =>
           new Promise<void>((resolve) => {
             let reported = 0;
+            let cancelled = false;
             const finish = () => {
               void current.terminate();
               resolve();
             };
+            // A newer run (or closing the view) terminates this worker: its notification ends with it.
+            current.once('exit', () => resolve());
             token.onCancellationRequested(() => {
-              send({ type: 'failed', message: vscode.l10n.t('Cancelled.'), tensors, settings: chosen });
-              finish();
+              cancelled = true;
+              // Said once the worker has stopped, so the view never shows a run as cancelled that still computes.
+              void current.terminate().then(() => {
+                send({ type: 'cancelled', fraction: reported, tensors, settings: chosen });
+                resolve();
+              });
             });
             current.on('message', (m: FromInspectWorker) => {
+              if (cancelled) return; // posted before the worker stopped
               if (m.type === 'opened') {
                 tensors = m.tensors;
                 chosen = m.settings;
@@ -84,6 +92,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
               }
             });
             current.on('error', (error) => {
+              if (cancelled) return;
               send({ type: 'failed', message: error.message, tensors, settings: chosen });
               finish();
             });
@@ -93,7 +102,8 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     };
     panel.webview.onDidReceiveMessage((m: FromInspectorView) => {
       if (m?.type === 'ready') run();
-      else if (m?.type === 'settings' && m.settings && typeof m.settings.ignoreIndex === 'number' && m.settings.roles) run(m.settings);
+      else if (m?.type === 'settings' && validSettings(m.settings)) run(m.settings);
+      else if (m?.type === 'runAgain') run(validSettings(m.settings) ? m.settings : undefined);
       else if (m?.type === 'openScene' && typeof m.scene === 'string') void vscode.commands.executeCommand('lossLab.openPlayground', m.scene);
       else if (m?.type === 'chooseTokenizer') {
         void vscode.window
@@ -110,6 +120,10 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
   }
 }
 
+function validSettings(settings: InspectSettings | undefined): settings is InspectSettings {
+  return !!settings && typeof settings.ignoreIndex === 'number' && !!settings.roles;
+}
+
 const INSPECTOR_CSS = `${REPORT_CSS}
 .roles { margin: 8px 0; display: flex; flex-wrap: wrap; gap: 6px 0; align-items: center; }
 .roles input[type=number] { width: 6em; }
@@ -120,6 +134,8 @@ const INSPECTOR_CSS = `${REPORT_CSS}
 .tensors th { position: sticky; top: 0; background: var(--vscode-editor-background); font-weight: 600; }
 .tensors td { font-family: var(--vscode-editor-font-family); font-size: 12px; }
 #status { margin: 6px 0; }
+#status button { margin-left: 8px; background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 2px 10px; cursor: pointer; }
+#status button:hover { background: var(--vscode-button-hoverBackground); }
 a.scene { color: var(--vscode-textLink-foreground); }
 .warning b { color: var(--vscode-editorWarning-foreground); }
 .seq { color: var(--vscode-descriptionForeground); }

@@ -13,11 +13,19 @@ const controls = document.getElementById('controls')!;
 const status = document.getElementById('status')!;
 const reportEl = document.getElementById('report')!;
 
+/** A run the user cancelled: where it stopped and what to run again. */
+interface Cancelled {
+  fraction: number;
+  tensors: TensorInfo[];
+  settings?: InspectSettings;
+}
+
 interface State {
   report?: InspectReport;
   tokenText?: Record<number, string>;
   tokenizer?: string;
   tokenizerError?: string;
+  cancelled?: Cancelled;
 }
 let current: State = {};
 
@@ -172,6 +180,25 @@ async function show(state: State): Promise<void> {
   });
 }
 
+/**
+ * The cancelled state: the tensors and the settings stay, and so does a report already shown (it is of the
+ * settings in the controls); "Run again" runs the cancelled settings.
+ */
+function showCancelled(cancelled: Cancelled): void {
+  if (!current.report) drawControls(cancelled.tensors, cancelled.settings);
+  const again = el('button', { id: 'run-again', textContent: 'Run again' });
+  again.addEventListener('click', () => {
+    status.textContent = 'Inspecting…';
+    status.className = '';
+    post({ type: 'runAgain', settings: cancelled.settings });
+  });
+  const at = `${(cancelled.fraction * 100).toFixed(0)}%`;
+  status.replaceChildren(current.report ? `The new inspection was cancelled at ${at}; the report below is of the settings shown.` : `Inspection cancelled at ${at} of the rows.`, again);
+  status.className = 'cancelled';
+  current = { ...current, cancelled };
+  vscode.setState(current);
+}
+
 window.addEventListener('message', (event: MessageEvent<ToInspectorView>) => {
   const m = event.data;
   if (m.type === 'show') {
@@ -181,6 +208,9 @@ window.addEventListener('message', (event: MessageEvent<ToInspectorView>) => {
   } else if (m.type === 'progress') {
     if (!controls.childElementCount) drawControls(m.tensors, undefined);
     status.textContent = `Inspecting… ${(m.fraction * 100).toFixed(0)}%`;
+    status.className = '';
+  } else if (m.type === 'cancelled') {
+    showCancelled({ fraction: m.fraction, tensors: m.tensors, settings: m.settings });
   } else if (m.type === 'failed') {
     drawControls(m.tensors, m.settings);
     status.textContent = m.message;
@@ -198,5 +228,6 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 const saved = vscode.getState() as State | undefined;
-if (saved?.report) void show(saved);
+if (saved?.report) void show(saved).then(() => saved.cancelled && showCancelled(saved.cancelled));
+else if (saved?.cancelled) showCancelled(saved.cancelled);
 else post({ type: 'ready' });
