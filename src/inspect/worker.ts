@@ -1,12 +1,13 @@
 // Runs in a worker_threads Worker started by the Loss Inspector: opens one tensor file, scores it on ONNX
-// Runtime and posts progress and the report. The host cancels by terminating the worker.
+// Runtime and posts progress and the report. On `cancel` it stops after the block being scored and says
+// `cancelled`; only then may the host terminate it (terminating it during an ONNX Runtime run aborts the process).
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { FromInspectWorker, InspectFileMessage, InspectReport } from '../protocol/inspect';
+import type { FromInspectWorker, InspectFileMessage, InspectReport, ToInspectWorker } from '../protocol/inspect';
 import { openTensorFile } from '../tensorfile/open';
 import { byteLength } from '../tensorfile/tensorFile';
-import { inspectTensors } from './inspect';
+import { InspectCancelled, inspectTensors } from './inspect';
 import { defaultSettings, missingRoles } from './roles';
 import { loadTokenizer } from './tokenizer';
 
@@ -23,7 +24,14 @@ function tokenTexts(report: InspectReport, token: (id: number) => string): Recor
   return Object.fromEntries([...ids].map((id) => [id, token(id)]));
 }
 
-port.on('message', async (message: InspectFileMessage) => {
+const cancel = new AbortController();
+
+port.on('message', (message: ToInspectWorker) => {
+  if (message.type === 'cancel') cancel.abort();
+  else void inspect(message);
+});
+
+async function inspect(message: InspectFileMessage): Promise<void> {
   try {
     const file = await openTensorFile(message.file);
     try {
@@ -34,6 +42,7 @@ port.on('message', async (message: InspectFileMessage) => {
       let last = 0;
       const report = await inspectTensors(file, settings, {
         strip: true,
+        signal: cancel.signal,
         onProgress: (fraction) => {
           if (fraction - last >= 0.02 || fraction === 1) post({ type: 'progress', fraction: (last = fraction) });
         },
@@ -51,6 +60,7 @@ port.on('message', async (message: InspectFileMessage) => {
       file.close();
     }
   } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof InspectCancelled) post({ type: 'cancelled' });
+    else post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
-});
+}

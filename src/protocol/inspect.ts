@@ -95,6 +95,16 @@ export interface InspectFileMessage {
   tokenizer?: string;
 }
 
+/**
+ * host → inspection worker: stop after the block being scored (the worker answers `cancelled`). The host never
+ * terminates a worker in the middle of an ONNX Runtime run: that aborts the whole process.
+ */
+export interface CancelInspectMessage {
+  type: 'cancel';
+}
+
+export type ToInspectWorker = InspectFileMessage | CancelInspectMessage;
+
 /** worker → host: the file's tensors and the settings in use (before the statistics). */
 export interface OpenedMessage {
   type: 'opened';
@@ -125,7 +135,12 @@ export interface InspectErrorMessage {
   message: string;
 }
 
-export type FromInspectWorker = OpenedMessage | ProgressMessage | ReportMessage | InspectErrorMessage;
+/** worker → host: the inspection stopped on `cancel`; no ONNX Runtime run is left in flight. */
+export interface InspectCancelledMessage {
+  type: 'cancelled';
+}
+
+export type FromInspectWorker = OpenedMessage | ProgressMessage | ReportMessage | InspectErrorMessage | InspectCancelledMessage;
 
 /** host → Inspector view: show this report (or this error, or progress). */
 export type ToInspectorView =

@@ -47,10 +47,12 @@ export interface WorkbenchOptions {
   version?: string;
   /** Install this VSIX with `--install-extension` instead of linking the checkout. */
   vsix?: string;
+  /** The folder opened as the workspace (default: examples/). */
+  workspace?: string;
 }
 
-/** Installs the built extension into a fresh code-server and opens examples/ in headless Chromium. */
-export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1.100', vsix }: WorkbenchOptions = {}): Promise<Workbench> {
+/** Installs the built extension into a fresh code-server and opens examples/ (or `workspace`) in headless Chromium. */
+export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1.100', vsix, workspace = path.join(ROOT, 'examples') }: WorkbenchOptions = {}): Promise<Workbench> {
   const tools = (await import(path.join(ROOT, 'scripts/vscode/tools.mjs'))) as Tools;
   const server = tools.ensureCodeServer(tools.VSCODE[version].codeServer);
   mkdirSync(path.join(tools.CACHE, 'runs'), { recursive: true });
@@ -64,7 +66,6 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
     symlinkSync(ROOT, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
   }
   const port = await tools.freePort();
-  const workspace = path.join(ROOT, 'examples');
   const { stop, url } = await tools.startCodeServer({ server, port, stateDir: runDir, userDataDir: path.join(runDir, 'user-data'), extensionsDir, workspace });
   const browser = await tools.launchChromium(path.join(runDir, 'chromium'));
   const page = browser.pages()[0] ?? (await browser.newPage());
@@ -116,7 +117,7 @@ export async function openWorkbench({ version = process.env.LOSSLAB_VSCODE ?? '1
       const input = dialog.locator('input');
       // The dialog shows the parent folder while it lists the workspace root, then moves there: wait for it to
       // settle, and type the folder again if the move overwrote it.
-      const root = `${path.join(ROOT, 'examples')}/`;
+      const root = `${workspace}/`;
       for (let i = 0; i < 100 && (await input.inputValue()) !== root; i++) await page.waitForTimeout(100);
       const tab = page.locator('.tabs-container .tab', { hasText: `Training curves: ${name}` });
       let accepted = Date.now();

@@ -1,12 +1,13 @@
 // The Loss Inspector: a read-only custom editor for .safetensors, .npy, .npz, .pt and .pth files. Each run
 // happens in its own worker thread (ONNX Runtime never blocks the extension host), with a progress
-// notification whose cancel terminates the worker and then tells the view, which offers to run it again. Two registrations of one provider: the default editor of
+// notification whose cancel stops the worker after its current block and then tells the view, which offers to
+// run it again. Two registrations of one provider: the default editor of
 // .safetensors/.npy/.npz, and an "Open With…" option for .pt/.pth (mostly model checkpoints, and .pth is also
 // Python's site-packages path-file extension, a text file that must keep opening as text).
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { FromInspectorView, FromInspectWorker, InspectSettings, TensorInfo, ToInspectorView } from '../../protocol/inspect';
+import type { FromInspectorView, FromInspectWorker, InspectSettings, TensorInfo, ToInspectorView, ToInspectWorker } from '../../protocol/inspect';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { REPORT_CSS } from '../../charts/inspectReport';
 
@@ -49,8 +50,10 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     let worker: Worker | undefined;
     let tokenizer: string | undefined;
     const send = (m: ToInspectorView) => void panel.webview.postMessage(m);
+    // A worker is asked to stop and terminated once it answers, never in the middle of an ONNX Runtime run.
+    const stop = (w: Worker) => w.postMessage({ type: 'cancel' } satisfies ToInspectWorker);
     const run = (settings?: InspectSettings) => {
-      void worker?.terminate();
+      if (worker) stop(worker);
       const current = (worker = new Worker(path.join(this.extensionUri.fsPath, 'dist', 'inspect-worker.js')));
       let tensors: TensorInfo[] = [];
       let chosen = settings;
@@ -59,23 +62,17 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
         (progress, token) =>
           new Promise<void>((resolve) => {
             let reported = 0;
-            let cancelled = false;
             const finish = () => {
               void current.terminate();
               resolve();
             };
-            // A newer run (or closing the view) terminates this worker: its notification ends with it.
             current.once('exit', () => resolve());
-            token.onCancellationRequested(() => {
-              cancelled = true;
-              // Said once the worker has stopped, so the view never shows a run as cancelled that still computes.
-              void current.terminate().then(() => {
-                send({ type: 'cancelled', fraction: reported, tensors, settings: chosen });
-                resolve();
-              });
-            });
+            token.onCancellationRequested(() => stop(current));
             current.on('message', (m: FromInspectWorker) => {
-              if (cancelled) return; // posted before the worker stopped
+              const last = m.type !== 'opened' && m.type !== 'progress';
+              if (last) finish();
+              // A newer run (or closing the view) replaced this one: its notification ends when it stops.
+              if (worker !== current) return;
               if (m.type === 'opened') {
                 tensors = m.tensors;
                 chosen = m.settings;
@@ -85,18 +82,17 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
                 send({ type: 'progress', fraction: m.fraction, tensors });
               } else if (m.type === 'report') {
                 send({ type: 'show', report: m.report, tokenText: m.tokenText, tokenizer: m.tokenizer && path.basename(m.tokenizer), tokenizerError: m.tokenizerError });
-                finish();
+              } else if (m.type === 'cancelled') {
+                send({ type: 'cancelled', fraction: reported, tensors, settings: chosen });
               } else {
                 send({ type: 'failed', message: m.message, tensors, settings: chosen });
-                finish();
               }
             });
             current.on('error', (error) => {
-              if (cancelled) return;
-              send({ type: 'failed', message: error.message, tensors, settings: chosen });
+              if (worker === current) send({ type: 'failed', message: error.message, tensors, settings: chosen });
               finish();
             });
-            current.postMessage({ type: 'inspect', file: document.uri.fsPath, settings, tokenizer });
+            current.postMessage({ type: 'inspect', file: document.uri.fsPath, settings, tokenizer } satisfies ToInspectWorker);
           }),
       );
     };
@@ -116,7 +112,10 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
       }
       else if (m?.type === 'rendered') rendered.set(document.uri.fsPath, { ...m, draws: (rendered.get(document.uri.fsPath)?.draws ?? 0) + 1 });
     });
-    panel.onDidDispose(() => void worker?.terminate());
+    panel.onDidDispose(() => {
+      if (worker) stop(worker);
+      worker = undefined;
+    });
   }
 }
 
