@@ -95,9 +95,29 @@ export function appendSeries(to: Series, from: Series, start = 0): void {
   w.flush();
 }
 
-/** Points `from`.. of `s` as a series of their own (fresh arrays: what crosses to the page). */
-export function seriesSlice(s: Series, from = 0): Series {
-  return { steps: s.steps.slice(from), values: s.values.slice(from), wallTimes: s.wallTimes.slice(s.wallTimes.length ? from : 0) };
+/**
+ * Copies of the points `from`.. of each series, every array a view on one ArrayBuffer: what crosses to the
+ * page. A webview message carries each distinct ArrayBuffer as one argument of VS Code's RPC, whose argument
+ * count is a single byte (past ~250 buffers the rest arrive empty); a view of a larger buffer would send it all.
+ */
+export function packSeries(parts: readonly { series: Series; from: number }[]): Series[] {
+  const columns = (s: Series, from: number) => [s.steps.subarray(from), s.values.subarray(from), s.wallTimes.subarray(s.wallTimes.length ? from : 0)] as const;
+  // Each column starts on an 8-byte boundary: a Float64Array view needs its offset aligned.
+  const aligned = (n: number) => Math.ceil(n / 8) * 8;
+  let bytes = 0;
+  for (const { series, from } of parts) for (const c of columns(series, from)) bytes += aligned(c.byteLength);
+  const buffer = new ArrayBuffer(bytes);
+  let at = 0;
+  const copy = <T extends Int32Array | Float32Array | Float64Array>(c: T): T => {
+    const view = new (c.constructor as new (b: ArrayBuffer, offset: number, length: number) => T)(buffer, at, c.length);
+    view.set(c);
+    at += aligned(c.byteLength);
+    return view;
+  };
+  return parts.map(({ series, from }) => {
+    const [steps, values, wallTimes] = columns(series, from);
+    return { steps: copy(steps), values: copy(values), wallTimes: copy(wallTimes) };
+  });
 }
 
 export function toPoints(s: Series): ScalarPoint[] {

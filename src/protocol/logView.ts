@@ -4,14 +4,19 @@ import type { HParams, Series } from '../logs/model';
 import { isSmoother, type Smoother } from '../logs/smoothing';
 import type { XAxis } from '../logs/xAxis';
 
-/** host → view: points appended to a run since the last update (the first update carries everything). */
-export interface RunPointsMessage {
-  type: 'points';
+/** Points appended to a run since its last update (its first update carries everything). */
+export interface RunPoints {
   run: string;
   points: Record<string, Series>;
   skipped: Record<string, number>;
   /** The run's hyperparameters as read so far (absent: none found). */
   hparams?: HParams;
+}
+
+/** host → view: the points of the runs read together: the view draws them at once (one redraw, not one per run). */
+export interface RunPointsMessage {
+  type: 'points';
+  runs: RunPoints[];
 }
 
 /** A run found under the opened folder, before its scalars are read. */
@@ -20,6 +25,12 @@ export interface ListedRun {
   /** Bytes of its log files: a size known without reading them. */
   bytes: number;
 }
+
+/**
+ * Runs of a folder ticked when its view first opens: the first in path order. The host reads them while the
+ * page loads and sends their points after the first run list, unasked; the others are read when ticked.
+ */
+export const FIRST_SHOWN = 20;
 
 /**
  * host → view: every run under the opened file or folder, in path order (sent at once, and again when runs

@@ -1,7 +1,7 @@
 // In the browser: the log view follows a folder of runs: runs created after it was opened appear in the run
 // list and on the charts; a folder of 1,000 event files (2,000,000 points in 20,000 tags) is listed at once,
 // only its first runs are read (the rest when ticked), only the charts near the viewport are drawn, and the
-// time from the open command to the first chart painted is printed (the goal is 3 s on an idle machine).
+// first chart is painted within 3 s of the open command (asserted on a machine not loaded past its cores).
 import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -69,7 +69,13 @@ describe('training-log view of a followed folder: live and lazy (browser)', () =
     await first.waitFor({ timeout: 60_000 });
     await first.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     const paintedMs = Date.now() - accepted;
-    console.log(`      1,000 event files, 2,000,000 points: first chart painted ${paintedMs} ms after the open command`);
+    // The goal is 3 s from the open command. It is asserted where the machine is not loaded past its cores; on
+    // a busier one the test says so and only asserts that nothing waits on the whole folder (10 s).
+    const [load] = os.loadavg();
+    const cores = os.cpus().length;
+    const quiet = load <= cores;
+    console.log(`      1,000 event files, 2,000,000 points: first chart painted ${paintedMs} ms after the open command (load ${load.toFixed(1)} on ${cores} cores${quiet ? '' : ': the 3 s goal is not asserted at this load'})`);
+    assert.ok(paintedMs <= (quiet ? 3000 : 10_000), `first chart painted ${paintedMs} ms after the open command at load ${load.toFixed(1)}`);
 
     const status = view.locator('#status');
     const shown = 20;

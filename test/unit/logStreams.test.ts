@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileVersionEvent, scalarEvent, tfrecords } from '../../src/logs/eventWriter';
 import { LogFile } from '../../src/logs/files';
-import { emptyRun, seriesFrom, toPoints, type Run } from '../../src/logs/model';
+import { emptyRun, packSeries, seriesFrom, toPoints, type Run } from '../../src/logs/model';
 import { readEventRecords } from '../../src/logs/tfevents';
 
 const pointsOf = (run: Run) => Object.fromEntries(Object.entries(run.scalars).map(([tag, s]) => [tag, toPoints(s)]));
@@ -111,5 +111,25 @@ describe('series storage (typed columns)', () => {
     assert.equal(run.scalars.loss.wallTimes.length, 1000);
     assert.ok(Number.isNaN(run.scalars.loss.wallTimes[0]) && run.scalars.loss.wallTimes[999] === 0);
     assert.ok(run.scalars.loss.values.buffer.byteLength / 4 <= 2048, 'room at most doubles');
+  });
+
+  it('packSeries: the points from each index copied into views of one ArrayBuffer, every column aligned for its type', () => {
+    const timed = seriesFrom([1, 2, 3], [0.5, 0.25, 2.5], [10, 11, 12]);
+    const untimed = seriesFrom([5, 6], [1, 2]);
+    const wide = seriesFrom([1, 2 ** 31, 7], [0.1, 16_777_217, 3], [null, 20, 21]);
+    // 1,000 series: far more buffers than one webview message carries, had each its own.
+    const many = Array.from({ length: 1000 }, (_, i) => ({ series: seriesFrom([i, i + 1, i + 2], [i / 3, 1, 2]), from: 1 }));
+    const packed = packSeries([{ series: timed, from: 1 }, { series: untimed, from: 0 }, { series: wide, from: 0 }, ...many]);
+    assert.equal(new Set(packed.flatMap((s) => [s.steps.buffer, s.values.buffer, s.wallTimes.buffer])).size, 1);
+    assert.deepEqual(toPoints(packed[0]), [[2, 11, 0.25], [3, 12, 2.5]]);
+    assert.deepEqual(toPoints(packed[1]), [[5, null, 1], [6, null, 2]]);
+    assert.equal(packed[1].wallTimes.length, 0);
+    assert.ok(packed[2].steps instanceof Float64Array && packed[2].values instanceof Float64Array);
+    assert.deepEqual(toPoints(packed[2]), [[1, null, Math.fround(0.1)], [2 ** 31, 20, 16_777_217], [7, 21, 3]]);
+    assert.deepEqual(toPoints(packed[1002]), [[1000, null, 1], [1001, null, 2]]);
+    for (const s of packed) for (const c of [s.steps, s.values, s.wallTimes]) assert.equal(c.byteOffset % 8, 0);
+    // Copies: the series packed are not written through.
+    packed[0].values[0] = 99;
+    assert.equal(timed.values[1], 0.25);
   });
 });

@@ -10,12 +10,12 @@ import { isGrouped, selectRuns, viewFigures } from '../../charts/curveView';
 import { LIGHT_THEME } from '../../charts/theme';
 import { DEFAULT_CURVE_OPTIONS } from '../../charts/trainingCurves';
 import { scalarsCsv, scalarsJson } from '../../logs/export';
-import { appendSeries, emptySeries, seriesOf, seriesSlice, type Run, type Series } from '../../logs/model';
+import { appendSeries, emptySeries, packSeries, seriesOf, type Run, type Series } from '../../logs/model';
 import { isFromLogView, type ExportSettings, type ListedRun, type ToLogView } from '../../protocol/logView';
 import { l10nAttribute, webviewHtml, webviewOptions } from '../webviewHtml';
 
 const CSS = `#charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 10px; }
-.chart { display: flex; flex-direction: column; } .chart > vscode-button { align-self: flex-end; }
+.chart { display: flex; flex-direction: column; } .chart-head { display: flex; justify-content: flex-end; height: 28px; }
 #selection { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 6px 0; }
 #selection input[type=text], #runs-table select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-widget-border, transparent)); padding: 2px 4px; font: inherit; }
 #selection input[type=text] { width: 16em; } #selection input.invalid { outline: 1px solid var(--vscode-inputValidation-errorBorder, red); }
@@ -70,23 +70,36 @@ export class CurvePanel implements vscode.Disposable {
     this.post({ type: 'runs', runs });
   }
 
-  /** Sends the points of `run` not yet shown (all of them again if the run restarted, e.g. a rewritten CSV). */
-  update(run: Run): void {
+  /** Sends, in one message, the points of `runs` not yet shown (all of them again for a run that restarted, e.g. a rewritten CSV). */
+  update(runs: readonly Run[]): void {
+    if (!runs.length) return;
+    const updates = runs.map((run) => this.unshown(run));
+    const packed = packSeries(updates.flatMap((u) => u.parts));
+    let k = 0;
+    const message: ToLogView = {
+      type: 'points',
+      runs: updates.map(({ run, parts }) => ({ run: run.name, points: Object.fromEntries(parts.map((p) => [p.tag, packed[k++]])), skipped: run.skipped, hparams: run.hparams })),
+    };
+    this.post(message);
+  }
+
+  /** The tags of `run` with points not yet shown, and from where; from now on they count as shown. */
+  private unshown(run: Run): { run: Run; parts: { tag: string; series: Series; from: number }[] } {
     const shown = this.runs.get(run.name) ?? { ...run, scalars: {} };
-    const points: Record<string, Series> = {};
+    const parts: { tag: string; series: Series; from: number }[] = [];
     for (const [tag, all] of Object.entries(run.scalars)) {
       const have = seriesOf(shown, tag);
       const from = all.values.length < have.values.length ? 0 : have.values.length;
       if (from === 0 && have.values.length) shown.scalars[tag] = emptySeries();
       if (all.values.length > from) {
-        points[tag] = seriesSlice(all, from); // fresh typed arrays: a view would send its whole buffer
-        appendSeries(shown.scalars[tag], points[tag]);
+        parts.push({ tag, series: all, from });
+        appendSeries(shown.scalars[tag], all, from);
       }
     }
     shown.skipped = run.skipped;
     shown.hparams = run.hparams;
     this.runs.set(run.name, shown);
-    this.post({ type: 'points', run: run.name, points, skipped: run.skipped, hparams: run.hparams });
+    return { run, parts };
   }
 
   showError(message: string): void {
@@ -105,7 +118,7 @@ export class CurvePanel implements vscode.Disposable {
       this.post({ type: 'runs', runs: this.listed });
       const shown = [...this.runs.values()];
       this.runs.clear();
-      for (const run of shown) this.update(run);
+      this.update(shown);
       this.source.ready();
     } else if (message.type === 'load') {
       this.source.load(message.runs);

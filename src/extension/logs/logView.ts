@@ -8,7 +8,7 @@ import { detectFormat, findLogFiles, LogFile, LogFileError, mergeInto } from '..
 import { addHparams, foldHparamsSessions, sessionParent } from '../../logs/hparams';
 import { sideHparams } from '../../logs/hparamsFiles';
 import { emptyRun, type Run } from '../../logs/model';
-import type { ListedRun } from '../../protocol/logView';
+import { FIRST_SHOWN, type ListedRun } from '../../protocol/logView';
 import { CurvePanel } from '../curves/curvePanel';
 
 /**
@@ -16,6 +16,10 @@ import { CurvePanel } from '../curves/curvePanel';
  * *.jsonl, *.csv, training.log. (TensorBoard event files have no extension: pick their run folder.)
  */
 const LOG_FILTERS = { 'Training logs': ['json', 'jsonl', 'csv', 'log'] };
+/** Runs read at once: the disk stays busy while one is decoded. */
+const CONCURRENT_RUNS = 8;
+/** The runs read so far are sent at least this often while a long list of runs is read. */
+const SEND_EVERY_MS = 250;
 
 export async function plotTrainingLog(extensionUri: vscode.Uri, target?: vscode.Uri): Promise<LogView | undefined> {
   target ??= pickFromEditor() ?? (await pick());
@@ -58,15 +62,21 @@ export class LogView implements vscode.Disposable {
   private reading = false;
   private again = false;
   private restart = false;
+  /** The page said it was ready; until then the runs it ticks on opening are read ahead. */
+  private pageLoaded = false;
+  /** The page just loaded: send the runs it ticks on opening (FIRST_SHOWN), read ahead, without waiting for it to ask. */
+  private pushFirst = false;
 
   constructor(extensionUri: vscode.Uri, target: vscode.Uri) {
     this.root = target.fsPath;
     const isFile = detectFormat(this.root) !== undefined;
     this.curves = new CurvePanel(extensionUri, `${vscode.l10n.t('Training curves')}: ${path.basename(this.root)}`, path.dirname(this.root), {
-      // The view (re)loaded: start over from the beginning of every file.
+      // The view loaded: it gets the run list read ahead and the points of the runs it ticks on opening, unasked.
+      // Reloaded, it starts over from the beginning of every file.
       ready: () => {
-        this.restart = true;
-        this.changed = true;
+        if (this.pageLoaded) this.restart = this.changed = true;
+        else this.pushFirst = true;
+        this.pageLoaded = true;
         void this.refresh();
       },
       load: (runs) => {
@@ -82,6 +92,7 @@ export class LogView implements vscode.Disposable {
     const changed = () => this.scheduleRefresh();
     this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed));
     this.curves.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    void this.refresh();
   }
 
   private scheduleRefresh(): void {
@@ -114,7 +125,9 @@ export class LogView implements vscode.Disposable {
 
   /**
    * After a change, lists every run under the target and reads on in the runs shown; otherwise reads the runs
-   * just asked for. Each run is sent as soon as it is read.
+   * just asked for; before the page is ready, reads ahead the runs it ticks on opening (sent once it is). Up
+   * to CONCURRENT_RUNS runs are read at once; the runs read are sent together, in path order, at most
+   * SEND_EVERY_MS apart (so the view draws a screen of runs at once, not once per run).
    */
   private async readShown(): Promise<void> {
     if (this.restart) {
@@ -127,13 +140,38 @@ export class LogView implements vscode.Disposable {
       if (changed) await this.list();
       const read = changed ? this.wanted : new Set(this.asked);
       this.asked.clear();
-      const unreadable: string[] = [];
-      for (const [unit, raw] of this.units) {
-        if (!read.has(unit)) continue;
-        const runs: Run[] = [];
-        for (const { name, files } of raw) runs.push(await this.readRun(name, files, unreadable));
-        for (const run of foldHparamsSessions(runs)) this.curves.update(run);
+      if (this.pushFirst && this.pageLoaded) {
+        this.pushFirst = false;
+        for (const unit of [...this.units.keys()].slice(0, FIRST_SHOWN)) {
+          this.wanted.add(unit);
+          read.add(unit);
+        }
       }
+      const unreadable: string[] = [];
+      const ahead = !this.pageLoaded;
+      const todo = ahead ? [...this.units].slice(0, FIRST_SHOWN) : [...this.units].filter(([unit]) => read.has(unit));
+      const done: (Run[] | undefined)[] = new Array(todo.length);
+      let sent = 0;
+      let sentAt = Date.now();
+      const send = () => {
+        const batch: Run[] = [];
+        for (; sent < todo.length && done[sent]; sent++) batch.push(...done[sent]!);
+        if (!batch.length || ahead) return;
+        this.curves.update(batch);
+        sentAt = Date.now();
+      };
+      let next = 0;
+      const worker = async () => {
+        while (next < todo.length) {
+          const k = next++;
+          const runs: Run[] = [];
+          for (const { name, files } of todo[k][1]) runs.push(await this.readRun(name, files, unreadable));
+          done[k] = foldHparamsSessions(runs);
+          if (Date.now() - sentAt >= SEND_EVERY_MS) send();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENT_RUNS, todo.length) }, worker));
+      send();
       if (unreadable.length) this.curves.showError(unreadable.join(' · '));
     } catch (error) {
       this.curves.showError(vscode.l10n.t('Could not read {0}: {1}', this.root, error instanceof Error ? error.message : String(error)));

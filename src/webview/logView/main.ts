@@ -7,16 +7,17 @@
 // the run filter). Of a folder's runs, the first FIRST_SHOWN are ticked and the rest listed unticked, each
 // read when ticked; and a chart is drawn only when it comes near the viewport (a placeholder of its height
 // until then), so a folder of thousands of runs and tags paints its first charts at once.
-import type { ExportSettings, FromLogView, ListedRun, ToLogView } from '../../protocol/logView';
+import { FIRST_SHOWN, type ExportSettings, type FromLogView, type ListedRun, type ToLogView } from '../../protocol/logView';
 import { appendSeries, seriesOf, type Run } from '../../logs/model';
 import { themeFromCss } from '../../charts/theme';
 import { DEFAULT_SELECTION, isGrouped, selectRuns, viewFigures, xAxisNotes, type CurveSelection } from '../../charts/curveView';
-import { DEFAULT_CURVE_OPTIONS, isTimeAxis, runsWithoutWallTimes, type CurveOptions, type Figure } from '../../charts/trainingCurves';
+import { DEFAULT_CURVE_OPTIONS, isTimeAxis, runsWithoutWallTimes, type CurveOptions } from '../../charts/trainingCurves';
 import { monotoneTags, type XAxis } from '../../logs/xAxis';
 import { loadTranslations, t } from '../l10n';
 import { button, checkbox, dropdown, setDropdownOptions, slider } from '../ui/components';
 import { SelectionControls } from './selectionControls';
 import { RunsTableView, type TableState } from './runsTableView';
+import { ChartGrid } from './chartGrid';
 
 interface ViewState {
   options: Partial<CurveOptions>;
@@ -25,9 +26,6 @@ interface ViewState {
   /** Every run listed so far: a run listed later than the first FIRST_SHOWN starts unticked. */
   seen: string[];
 }
-
-/** Runs of a folder ticked (and read) when it opens; the others are read when the user ticks them. */
-const FIRST_SHOWN = 20;
 
 const vscode = acquireVsCodeApi();
 const post = (m: FromLogView) => vscode.postMessage(m);
@@ -41,7 +39,6 @@ let listed: ListedRun[] = [];
 const seen = new Set(saved?.seen);
 /** Runs asked of the host and not yet received. */
 const requested = new Set<string>();
-const charts = new Map<string, HTMLElement>();
 const status = document.getElementById('status')!;
 const controls = document.getElementById('controls')!;
 loadTranslations(controls);
@@ -80,51 +77,22 @@ document.getElementById('selection')!.append(selectionControls.element);
 const tableView = new RunsTableView(table, () => (remember(), redraw()));
 document.getElementById('runs-table')!.append(tableView.element);
 
-function chartFor(metric: string): HTMLElement {
-  let div = charts.get(metric);
-  if (div) return div;
-  div = document.createElement('div');
-  div.className = 'chart';
-  div.dataset.metric = metric;
-  grid.appendChild(div);
-  charts.set(metric, div);
-  const plot = document.createElement('div');
-  plot.className = 'plot';
-  nearView.observe(plot);
-  // As tall as drawn: the figure's height holds its legend.
-  const height = () => (plot as HTMLElement & { layout?: { height?: number } }).layout?.height ?? 420;
-  div.appendChild(button(t('PNG'), async () => post({ type: 'savePng', metric, dataUrl: await Plotly.toImage(plot, { format: 'png', width: 900, height: height() }) })));
-  div.appendChild(plot);
-  return div;
+const chartGrid = new ChartGrid(grid, (metric, plot, height) => void Plotly.toImage(plot, { format: 'png', width: 900, height }).then((dataUrl) => post({ type: 'savePng', metric, dataUrl })));
+
+let afterPaintTask: (() => void) | undefined;
+/** Runs `task` once the next frame is painted; a later call before then replaces it. */
+function afterPaint(task: () => void): void {
+  const pending = afterPaintTask !== undefined;
+  afterPaintTask = task;
+  if (pending) return;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      const run = afterPaintTask!;
+      afterPaintTask = undefined;
+      run();
+    }),
+  );
 }
-
-/** The figure each chart is to show; drawn when its chart is near the viewport. */
-const figureOf = new Map<HTMLElement, Figure>();
-/** What each chart was drawn with: a figure that did not change is not drawn again. */
-const drawnKey = new Map<HTMLElement, string>();
-const near = new Set<HTMLElement>();
-
-function draw(plot: HTMLElement): void {
-  const figure = figureOf.get(plot);
-  if (!figure) return;
-  const key = JSON.stringify(figure);
-  if (drawnKey.get(plot) === key) return;
-  drawnKey.set(plot, key);
-  void Plotly.react(plot, figure.data, figure.layout, { displaylogo: false, responsive: true });
-}
-
-// A viewport above and below: charts are drawn before they are scrolled to.
-const nearView = new IntersectionObserver(
-  (entries) => {
-    for (const e of entries) {
-      const plot = e.target as HTMLElement;
-      if (e.isIntersecting) near.add(plot);
-      else near.delete(plot);
-      if (e.isIntersecting) draw(plot);
-    }
-  },
-  { rootMargin: '100% 0px' },
-);
 
 let scheduled = false;
 function redraw(): void {
@@ -136,48 +104,21 @@ function redraw(): void {
     const all = [...runs.values()];
     const selected = selectRuns(all, selection);
     const grouped = isGrouped(selection) && !selected.errors.some((e) => e.startsWith('Invalid group regex'));
-    // The legends are laid out for the charts' width: known once a chart of the grid exists.
-    const width = () => charts.values().next().value?.clientWidth || undefined;
-    let figures = viewFigures(selected, grouped, selection.band, theme, { ...options, width: width() });
-    if (figures.some((f) => !charts.has(f.metric))) {
-      for (const f of figures) chartFor(f.metric);
-      figures = viewFigures(selected, grouped, selection.band, theme, { ...options, width: width() });
+    // The legends are laid out for the charts' width: known once the grid has a chart (the first figures are
+    // built again then).
+    const width = chartGrid.width();
+    let figures = viewFigures(selected, grouped, selection.band, theme, { ...options, width });
+    if (width === undefined && figures.length) {
+      chartGrid.place(figures);
+      figures = viewFigures(selected, grouped, selection.band, theme, { ...options, width: chartGrid.width() });
     }
-    // Charts of metrics no longer shown (a tag filter, unticked runs) are removed.
-    const shown = new Set(figures.map((f) => f.metric));
-    for (const [metric, div] of charts) {
-      if (shown.has(metric)) continue;
-      const plot = div.querySelector<HTMLElement>('.plot')!;
-      nearView.unobserve(plot);
-      near.delete(plot);
-      drawnKey.delete(plot);
-      figureOf.delete(plot);
-      Plotly.purge(plot);
-      div.remove();
-      charts.delete(metric);
-    }
-    for (const [i, figure] of figures.entries()) {
-      // Keep the charts in figure order (losses first) as metrics appear and return; a chart in its place is
-      // not moved (moving thousands re-lays out the page and reconnects their buttons).
-      const div = chartFor(figure.metric);
-      if (grid.children[i] !== div) grid.insertBefore(div, grid.children[i] ?? null);
-      const plot = div.querySelector<HTMLElement>('.plot')!;
-      // A chart not drawn yet keeps the place of its figure.
-      plot.style.minHeight = `${Number(figure.layout.height ?? 420)}px`;
-      figureOf.set(plot, figure);
-      if (near.has(plot)) draw(plot);
-    }
-    // A new chart near the viewport is drawn now, not when the observer first reports it (a frame later).
-    for (const plot of figureOf.keys()) {
-      if (drawnKey.has(plot)) continue;
-      const { top, bottom } = plot.getBoundingClientRect();
-      if (top < 2 * innerHeight && bottom > -innerHeight) draw(plot);
-    }
+    chartGrid.show(figures);
     showXChoices(selected.sources);
     selectionControls.showErrors(selected.errors);
     const unread = listed.filter((r) => !runs.has(r.name));
     selectionControls.render(all, new Set(selected.runs.map((r) => r.name)), grouped ? selected.groups : undefined, unread);
-    tableView.render(selected.runs, theme, options.colors);
+    // The table (of hundreds of columns for a folder's tags) is laid out after the charts in view are painted.
+    afterPaint(() => tableView.render(selected.runs, theme, options.colors));
     const notes = [...selected.errors, ...all.flatMap((r) => Object.entries(r.skipped).map(([why, n]) => t('{0}: skipped {1} × {2}', r.name, n, why)))];
     notes.push(...xAxisNotes(selected, grouped, options.x));
     if (isTimeAxis(options.x) && !grouped) notes.push(...runsWithoutWallTimes(selected.runs).map((name) => t('{0} has no wall times: its charts keep the step axis', name)));
@@ -187,7 +128,7 @@ function redraw(): void {
     const groups = grouped ? ` · ${t('{0} group(s)', selected.groups.length)}` : '';
     const reading = unread.filter((r) => requested.has(r.name)).length;
     const notRead = (unread.length > reading ? ` · ${t('{0} more listed, not read (tick one to read it)', unread.length - reading)}` : '') + (reading ? ` · ${t('{0} being read', reading)}` : '');
-    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, charts.size, points)}${notRead}${filtered}${groups}${notes.length ? ' · ' + notes.join(' · ') : ''}`;
+    status.textContent = `${t('{0} run(s), {1} metric(s), {2} points', runs.size, chartGrid.size, points)}${notRead}${filtered}${groups}${notes.length ? ' · ' + notes.join(' · ') : ''}`;
   });
 }
 
@@ -239,12 +180,14 @@ window.addEventListener('message', (event: MessageEvent<ToLogView>) => {
     status.classList.add('error');
     return;
   }
-  const run = runs.get(m.run) ?? { name: m.run, format: 'jsonl', scalars: {}, skipped: {} };
-  for (const [tag, series] of Object.entries(m.points)) appendSeries(seriesOf(run, tag), series);
-  run.skipped = m.skipped;
-  run.hparams = m.hparams;
-  runs.set(m.run, run);
-  requested.delete(m.run);
+  for (const update of m.runs) {
+    const run = runs.get(update.run) ?? { name: update.run, format: 'jsonl', scalars: {}, skipped: {} };
+    for (const [tag, series] of Object.entries(update.points)) appendSeries(seriesOf(run, tag), series);
+    run.skipped = update.skipped;
+    run.hparams = update.hparams;
+    runs.set(update.run, run);
+    requested.delete(update.run);
+  }
   redraw();
 });
 

@@ -18,6 +18,8 @@ export class RunsTableView {
   private readonly table = document.createElement('table');
   private readonly colorBy = document.createElement('select');
   private readonly parallel = document.createElement('div');
+  /** What the table shows (a folder's runs have hundreds of columns: rebuilt only when this changes). */
+  private shown = '';
 
   constructor(private readonly state: TableState, private readonly changed: () => void) {
     const summary = document.createElement('summary');
@@ -33,8 +35,12 @@ export class RunsTableView {
     this.element.append(summary, this.table, labelled(`${t('Colour lines by')} `, this.colorBy), this.parallel);
   }
 
+  /** Shows the table of `runs` (rebuilt only when it, its sort, the colours or the theme changed). */
   render(runs: readonly Run[], theme: ChartTheme, colors: Record<string, string>): void {
     const table = runsTable(runs);
+    const shown = JSON.stringify([table, this.state, colors, theme]);
+    if (shown === this.shown) return;
+    this.shown = shown;
     const { key, descending } = this.state.sort;
     const head = document.createElement('tr');
     for (const c of [{ key: 'run', label: t('run') }, ...table.columns]) {

@@ -39,12 +39,31 @@ function parseGroupText(text: string): CurveSelection['groupBy'] {
   return level ? { kind: 'folder', level: Number(level[1]) } : { kind: 'regex', pattern: v };
 }
 
+/** One row of the run list: a run (with its tick box) or, when grouped, a group (without). */
+interface ListRow {
+  name: string;
+  count: string;
+  /** Whether the run's box is ticked; undefined for a group's row. */
+  checked: boolean | undefined;
+  /** Ticked but left out by the run filter: drawn faded. */
+  filtered: boolean;
+}
+
+interface RowParts {
+  row: HTMLElement;
+  box?: HTMLInputElement;
+  color: HTMLInputElement;
+  count: HTMLElement;
+}
+
 export class SelectionControls {
   readonly element = document.createElement('div');
   private readonly list = document.createElement('div');
   private readonly summary = document.createElement('summary');
-  /** What the list shows: rebuilt only when it changes (a folder lists thousands of runs). */
+  /** What the list shows: updated only when it changes (a folder lists thousands of runs). */
   private shown = '';
+  /** The list's rows by kind and name. */
+  private readonly rows = new Map<string, RowParts>();
   readonly inputs: Record<'runs' | 'tags' | 'group', HTMLInputElement>;
 
   constructor(private readonly host: SelectionHost) {
@@ -81,41 +100,65 @@ export class SelectionControls {
     this.inputs.group.classList.toggle('invalid', errors.some((e) => e.startsWith('Invalid group regex')));
   }
 
-  /** Rebuilds the run list: every run (unticked and unread ones too), or the groups of the shown runs when grouped. */
+  /**
+   * Shows in the run list every run (unticked and unread ones too), or the groups of the shown runs when
+   * grouped. Rows are kept and updated in place: a folder's thousand rows are built once, not per run read.
+   */
   render(all: readonly Run[], passing: ReadonlySet<string>, groups: readonly RunGroup[] | undefined, unread: readonly ListedRun[]): void {
     const points = (r: Run) => Object.values(r.scalars).reduce((n, s) => n + s.values.length, 0);
     const hidden = new Set(this.host.selection.hidden);
     const key = JSON.stringify([groups?.map((g) => [g.name, g.runs.length]), all.map((r) => [r.name, points(r), passing.has(r.name)]), unread.map((r) => [r.name, r.bytes]), [...hidden], this.host.colors]);
     if (key === this.shown) return;
     this.shown = key;
-    this.list.replaceChildren();
     if (groups) {
       this.summary.textContent = t('{0} group(s) of {1} run(s)', groups.length, groups.reduce((n, g) => n + g.runs.length, 0));
-      for (const g of groups) this.list.append(this.row(g.name, t('{0} run(s)', g.runs.length), undefined));
+      this.showRows(groups.map((g) => ({ name: g.name, count: t('{0} run(s)', g.runs.length), checked: undefined, filtered: false })));
       return;
     }
     this.summary.textContent = t('{0} of {1} run(s) shown', all.filter((r) => passing.has(r.name)).length, all.length + unread.length);
-    const rows = [...all.map((run) => ({ name: run.name, count: t('{0} points', points(run)), read: true })), ...unread.map((r) => ({ name: r.name, count: t('{0} kB, not read', Math.ceil(r.bytes / 1024)), read: false }))];
+    const rows = [
+      ...all.map((run): ListRow => ({ name: run.name, count: t('{0} points', points(run)), checked: !hidden.has(run.name), filtered: !passing.has(run.name) && !hidden.has(run.name) })),
+      ...unread.map((r): ListRow => ({ name: r.name, count: t('{0} kB, not read', Math.ceil(r.bytes / 1024)), checked: !hidden.has(r.name), filtered: false })),
+    ];
     rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const { name, count, read } of rows) {
-      const row = this.row(name, count, !hidden.has(name));
-      if (read && !passing.has(name) && !hidden.has(name)) row.classList.add('filtered');
-      this.list.append(row);
-    }
+    this.showRows(rows);
   }
 
-  private row(name: string, count: string, checked: boolean | undefined): HTMLElement {
+  /** Makes the list show `rows` in this order: rows of the same name and kind are reused. */
+  private showRows(rows: readonly ListRow[]): void {
+    const id = (r: ListRow) => `${r.checked === undefined ? 'group' : 'run'}\u0000${r.name}`;
+    const wanted = new Set(rows.map(id));
+    for (const [k, parts] of this.rows) {
+      if (wanted.has(k)) continue;
+      parts.row.remove();
+      this.rows.delete(k);
+    }
+    rows.forEach((r, i) => {
+      const k = id(r);
+      let parts = this.rows.get(k);
+      if (!parts) this.rows.set(k, (parts = this.row(r.name, r.checked !== undefined)));
+      if (parts.count.textContent !== r.count) parts.count.textContent = r.count;
+      if (parts.box && parts.box.checked !== r.checked) parts.box.checked = r.checked!;
+      parts.row.classList.toggle('filtered', r.filtered);
+      const color = runColor(r.name, this.host.colors);
+      if (parts.color.value !== color) parts.color.value = color;
+      if (this.list.children[i] !== parts.row) this.list.insertBefore(parts.row, this.list.children[i] ?? null);
+    });
+  }
+
+  private row(name: string, tickable: boolean): RowParts {
     const row = document.createElement('div');
     row.className = 'run-row';
     row.dataset.run = name;
-    if (checked !== undefined) {
-      const box = document.createElement('input');
+    let box: HTMLInputElement | undefined;
+    if (tickable) {
+      box = document.createElement('input');
       box.type = 'checkbox';
-      box.checked = checked;
       box.setAttribute('aria-label', t('Show {0}', name));
+      const b = box;
       box.addEventListener('change', () => {
         const hidden = new Set(this.host.selection.hidden);
-        if (box.checked) hidden.delete(name);
+        if (b.checked) hidden.delete(name);
         else hidden.add(name);
         this.set({ hidden: [...hidden] });
       });
@@ -123,7 +166,6 @@ export class SelectionControls {
     }
     const color = document.createElement('input');
     color.type = 'color';
-    color.value = runColor(name, this.host.colors);
     color.setAttribute('aria-label', t('Colour of {0}', name));
     color.addEventListener('change', () => {
       this.host.colors[name] = color.value;
@@ -132,10 +174,9 @@ export class SelectionControls {
     const label = document.createElement('span');
     label.className = 'name';
     label.textContent = name;
-    const n = document.createElement('span');
-    n.className = 'count';
-    n.textContent = count;
-    row.append(color, label, n);
-    return row;
+    const count = document.createElement('span');
+    count.className = 'count';
+    row.append(color, label, count);
+    return { row, box, color, count };
   }
 }
