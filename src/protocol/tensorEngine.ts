@@ -71,10 +71,15 @@ export type FromTensorEngine =
   | { ok: true; outputs: Record<string, WireTensor>; tensors: WireTensor[]; handedBack: (WireTensor | null)[]; memory: EngineMemory }
   | { ok: false; message: string; missingModel?: boolean };
 
+/** Index in the signal of the reply state: 0 while a request is out, 1 (notified) once its reply is posted, 2 if the ORT thread died. */
+export const SIGNAL_REPLY = 0;
+/** Index in the signal of the count of requests posted: the caller adds 1 (and notifies) after each. */
+export const SIGNAL_REQUESTS = 1;
+
 /** What the ORT thread is started with (workerData). */
 export interface TensorEngineWorkerData {
   /** A worker_threads MessagePort: requests arrive and replies leave on it. */
   port: unknown;
-  /** Int32Array over it: [0] is set to 1 and notified when a reply has been posted. */
+  /** Int32Array[2] over it: SIGNAL_REPLY and SIGNAL_REQUESTS. */
   signal: SharedArrayBuffer;
 }

@@ -25,7 +25,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { EngineMemory, FromTensorEngine, RunRequest, TensorEngineWorkerData, ToTensorEngine, WireTensor } from '../../protocol/tensorEngine';
+import { SIGNAL_REPLY, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
 
 export interface SyncEngineOptions {
   /** The bundled ORT thread script; defaults to tensor-worker.js beside this bundle. */
@@ -42,7 +42,7 @@ export class EngineFailure extends Error {}
 export class SyncEngine {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
-  private flag = new Int32Array(new SharedArrayBuffer(4));
+  private flag = new Int32Array(new SharedArrayBuffer(8));
   private pendingFree: number[] = [];
   private pendingHandBack = new Map<number, (tensor: WireTensor | null) => void>();
   private readonly workerPath: string;
@@ -120,14 +120,16 @@ export class SyncEngine {
   }
 
   private exchange(port: MessagePort, request: ToTensorEngine): FromTensorEngine {
-    Atomics.store(this.flag, 0, 0);
+    Atomics.store(this.flag, SIGNAL_REPLY, 0);
     port.postMessage(request);
+    Atomics.add(this.flag, SIGNAL_REQUESTS, 1);
+    Atomics.notify(this.flag, SIGNAL_REQUESTS);
     const slice = this.options.waitSliceMs ?? 1000;
     for (;;) {
-      const state = Atomics.wait(this.flag, 0, 0, slice);
+      const state = Atomics.wait(this.flag, SIGNAL_REPLY, 0, slice);
       const message = receiveMessageOnPort(port);
       if (message) return message.message as FromTensorEngine;
-      if (Atomics.load(this.flag, 0) === 2) {
+      if (Atomics.load(this.flag, SIGNAL_REPLY) === 2) {
         this.dispose();
         throw new EngineFailure('The tensor engine stopped before answering; the next computation starts it again.');
       }
@@ -151,7 +153,7 @@ export class SyncEngine {
     }
     if (this.worker && this.port) return this.port;
     if (!existsSync(this.workerPath)) throw new EngineFailure(`${this.workerPath} is missing: run \`npm run build\` first`);
-    this.flag = new Int32Array(new SharedArrayBuffer(4));
+    this.flag = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
     const signal = this.flag.buffer as SharedArrayBuffer;
     const data: TensorEngineWorkerData = { port: port2, signal };

@@ -1,20 +1,23 @@
 // Runs in a worker_threads Worker: the ONNX Runtime thread of a SyncEngine. It holds the compiled sessions
 // (by structural key) and every stored tensor (by id); each request gets exactly one reply on the port,
-// followed by a notify on the shared signal, which is what the blocked caller waits for.
+// followed by a notify on the shared signal, which is what the blocked caller waits for. The thread does
+// nothing else, so it is synchronous throughout: it sleeps in Atomics.wait until the caller signals a request
+// and takes it with receiveMessageOnPort (no event-loop turn between a request and its run).
 import * as ort from 'onnxruntime-node';
-import { workerData, type MessagePort } from 'node:worker_threads';
-import type { EngineMemory, FromTensorEngine, RunRequest, TensorEngineWorkerData, ToTensorEngine, WireTensor } from '../../protocol/tensorEngine';
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { SIGNAL_REPLY, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
+import { SyncSession } from './nativeSession';
 
 const { port, signal } = workerData as TensorEngineWorkerData & { port: MessagePort };
 const flag = new Int32Array(signal);
 // A failure outside any request (every request's own errors are answered): tell the blocked caller.
 process.on('uncaughtException', () => {
-  Atomics.store(flag, 0, 2);
-  Atomics.notify(flag, 0);
+  Atomics.store(flag, SIGNAL_REPLY, 2);
+  Atomics.notify(flag, SIGNAL_REPLY);
   process.exit(1);
 });
 const MAX_SESSIONS = 256;
-const sessions = new Map<string, ort.InferenceSession>();
+const sessions = new Map<string, SyncSession>();
 const stored = new Map<number, ort.Tensor>();
 let storedBytes = 0;
 
@@ -55,26 +58,26 @@ function toWire(t: ort.Tensor, copy: boolean): WireTensor {
   return { dtype: t.type as WireTensor['dtype'], shape: [...t.dims], data: copy ? data.slice() : data };
 }
 
-async function session(request: RunRequest): Promise<ort.InferenceSession | undefined> {
+function session(request: RunRequest): SyncSession | undefined {
   let s = sessions.get(request.key);
   if (s) {
     sessions.delete(request.key);
   } else if (request.model) {
-    s = await ort.InferenceSession.create(request.model, options);
+    s = new SyncSession(request.model, options);
   } else {
     return undefined;
   }
   sessions.set(request.key, s);
   if (sessions.size > MAX_SESSIONS) {
-    const [oldest, evicted] = sessions.entries().next().value as [string, ort.InferenceSession];
+    const [oldest, evicted] = sessions.entries().next().value as [string, SyncSession];
     sessions.delete(oldest);
-    void evicted.release();
+    evicted.release();
   }
   return s;
 }
 
-async function run(request: RunRequest): Promise<Record<string, WireTensor> | undefined> {
-  const s = await session(request);
+function run(request: RunRequest): Record<string, WireTensor> | undefined {
+  const s = session(request);
   if (!s) return undefined;
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, feed] of Object.entries(request.feeds)) {
@@ -88,19 +91,19 @@ async function run(request: RunRequest): Promise<Record<string, WireTensor> | un
     feeds[name] = t;
   }
   const wanted = [...new Set([...Object.keys(request.keep), ...request.fetch])];
-  const results = wanted.length ? await s.run(feeds, wanted) : {};
+  const results = wanted.length ? s.run(feeds, wanted) : {};
   for (const [name, id] of Object.entries(request.keep)) store(id, results[name]);
   const outputs: Record<string, WireTensor> = {};
   for (const name of request.fetch) outputs[name] = toWire(results[name], name in request.keep);
   return outputs;
 }
 
-async function answer(request: ToTensorEngine): Promise<FromTensorEngine> {
+function answer(request: ToTensorEngine): FromTensorEngine {
   for (const id of request.free) release(id);
   let outputs: Record<string, WireTensor> = {};
   let tensors: WireTensor[] = [];
   if (request.type === 'run') {
-    const out = await run(request);
+    const out = run(request);
     if (!out) return { ok: false, message: 'model not compiled', missingModel: true };
     outputs = out;
   } else if (request.type === 'read') {
@@ -121,16 +124,24 @@ async function answer(request: ToTensorEngine): Promise<FromTensorEngine> {
   return { ok: true, outputs, tensors, handedBack, memory: memory() };
 }
 
-port.on('message', async (request: ToTensorEngine) => {
+function reply(request: ToTensorEngine): void {
   let reply: FromTensorEngine;
   try {
-    reply = await answer(request);
+    reply = answer(request);
   } catch (error) {
     reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   const moved = reply.ok ? [...Object.values(reply.outputs), ...reply.tensors, ...reply.handedBack.filter((t) => t !== null)] : [];
   const buffers = [...new Set(moved.map((t) => t.data.buffer as ArrayBuffer))];
   port.postMessage(reply, buffers);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-});
+  Atomics.store(flag, SIGNAL_REPLY, 1);
+  Atomics.notify(flag, SIGNAL_REPLY);
+}
+
+// The count is read before the port: a request posted after the read changes it, so the wait returns at once.
+for (;;) {
+  const requests = Atomics.load(flag, SIGNAL_REQUESTS);
+  const message = receiveMessageOnPort(port);
+  if (message) reply(message.message as ToTensorEngine);
+  else Atomics.wait(flag, SIGNAL_REQUESTS, requests);
+}
