@@ -7,16 +7,25 @@ import type { EngineData } from '../protocol/tensorEngine';
 import type { DType } from './dtype';
 import { ownStorage } from './runtime';
 
+/**
+ * Where a node's value is and how many tensors hold it, apart from the node: a dropped tensor's finalizer
+ * keeps this until it runs (when the cell ends), never the node, so the graph recorded behind a dropped
+ * tensor, and the old values it reads, are garbage as soon as nothing else reaches them.
+ */
+export class ValueSlot {
+  storage?: number;
+  host?: EngineData;
+  holders = 0;
+}
+
 export class Node {
   /** JSON of `attrs`: part of the structural cache key. */
   readonly attrsKey: string;
-  storage?: number;
-  host?: EngineData;
+  readonly slot = new ValueSlot();
   /** Leaves only: the value this leaf takes when next computed (what an in-place op left). */
   pending?: Node;
   /** Leaves that require grad: the tensor whose `.grad` receives the gradient. */
   gradOwner?: { grad: unknown };
-  holders = 0;
   /** A backward() went through this node without retain_graph: another one through it is refused. */
   graphFreed = false;
 
@@ -29,6 +38,26 @@ export class Node {
     readonly requiresGrad: boolean,
   ) {
     this.attrsKey = attrs === undefined ? '' : JSON.stringify(attrs);
+  }
+
+  get storage(): number | undefined {
+    return this.slot.storage;
+  }
+
+  set storage(id: number | undefined) {
+    this.slot.storage = id;
+  }
+
+  get host(): EngineData | undefined {
+    return this.slot.host;
+  }
+
+  set host(data: EngineData | undefined) {
+    this.slot.host = data;
+  }
+
+  get holders(): number {
+    return this.slot.holders;
   }
 
   get isLeaf(): boolean {

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { EngineMemory } from '../protocol/tensorEngine';
 import { SyncEngine } from './backend/syncEngine';
-import type { Node } from './node';
+import type { Node, ValueSlot } from './node';
 
 let current: SyncEngine | undefined;
 
@@ -38,23 +38,24 @@ export function ownStorage(owner: object, id: number): void {
  * tensors hold. A node held by nobody that is computed along the way is not stored at all.
  */
 export function hold(n: Node): void {
-  n.holders++;
+  n.slot.holders++;
 }
 
-export function release(n: Node): void {
-  if (--n.holders > 0) return;
-  const id = n.storage;
+/** A tensor lets go of the value in `v` (its node's slot: the node itself may be garbage by now). */
+export function release(v: ValueSlot): void {
+  if (--v.holders > 0) return;
+  const id = v.storage;
   if (id === undefined) return;
   const e = engine();
-  if (n.host) {
-    n.storage = undefined;
+  if (v.host) {
+    v.storage = undefined;
     e.free(id);
     return;
   }
   e.handBack(id, (tensor) => {
-    if (n.storage !== id) return;
-    n.storage = undefined;
-    if (tensor) n.host = tensor.data;
+    if (v.storage !== id) return;
+    v.storage = undefined;
+    if (tensor) v.host = tensor.data;
   });
 }
 

@@ -8,17 +8,17 @@ import type { EngineData } from '../protocol/tensorEngine';
 import { backward as runBackward, realize } from './compile';
 import { dtypeOf, isFloat, type DType } from './dtype';
 import { formatTensor } from './format';
-import { Node } from './node';
+import { Node, type ValueSlot } from './node';
 import { normDim } from './ops/args';
 import { hold, isGradEnabled, release } from './runtime';
 
-/** Tensors that are garbage let go of their node (at the latest when the cell that dropped them ends). */
-const holdings = new FinalizationRegistry<{ node?: Node }>((held) => held.node && release(held.node));
+/** Tensors that are garbage let go of their node's value (at the latest when the cell that dropped them ends). */
+const holdings = new FinalizationRegistry<{ slot?: ValueSlot }>((held) => held.slot && release(held.slot));
 
 export class Tensor {
   private current!: Node;
   /** What this tensor holds for the finalizer; emptied once it let go (its .grad slot dropped it). */
-  private readonly holding: { node?: Node } = {};
+  private readonly holding: { slot?: ValueSlot } = {};
   private gradTensor: Tensor | null = null;
   /** The backward op that made this tensor (printed as grad_fn=<…>), for non-leaf tensors. */
   gradFn: string | undefined;
@@ -39,14 +39,14 @@ export class Tensor {
     hold(node);
     this.letGo();
     this.current = node;
-    this.holding.node = node;
+    this.holding.slot = node.slot;
   }
 
   /** This tensor no longer holds its node's buffer (its value stays readable). */
   private letGo(): void {
-    const held = this.holding.node;
+    const held = this.holding.slot;
     if (!held) return;
-    this.holding.node = undefined;
+    this.holding.slot = undefined;
     release(held);
   }
 
