@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../src/engine/onnx/model';
 import { Graph } from '../../src/engine/graph/graph';
+import * as m from '../../src/engine/graph/math';
 import { logSoftmax, sum } from '../../src/engine/graph/nn';
+import { detach } from '../../src/engine/graph/shape';
 
 function sampleGraph() {
   const g = new Graph();
@@ -50,6 +52,30 @@ describe('ONNX encoder', () => {
     // d/dx_j Σ_k (x_k − lse) = 1 − 3·softmax_j
     const dx = out.dx.data as Float32Array;
     rows.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(dx[i * 3 + j] - (1 - 3 * Math.exp(v - lse(r)))) < 1e-5)));
+    await session.release();
+  });
+});
+
+describe('graph definition', () => {
+  it('drops the Identity nodes of detach and withGradient (their readers read the input), keeps those naming outputs, and computes the same', async () => {
+    const g = new Graph();
+    const x = g.input('x', 'float32', [4]);
+    const s = m.sigmoid(x); // built on a detached input, its gradient attached by withGradient
+    const y = sum(m.mul(detach(s), x), [0]);
+    g.output('y', y);
+    g.output('s', s);
+    g.output('dx', g.gradients(y, [x])[0]);
+    const def = g.toGraphDef('identities');
+    const identities = def.nodes.filter((n) => n.opType === 'Identity');
+    assert.deepEqual(identities.map((n) => n.outputs[0]).sort(), ['dx', 's', 'y']);
+    const session = await ort.InferenceSession.create(encodeModel(def), { logSeverityLevel: 3 });
+    const xs = [-20, -1, 0, 3];
+    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from(xs), [4]) });
+    const sig = xs.map((v) => 1 / (1 + Math.exp(-v)));
+    // y = Σ stop_gradient(σ(x))·x, so dy/dx = σ(x) (float64 references).
+    [...(out.s.data as Float32Array)].forEach((v, i) => assert.ok(Math.abs(v - sig[i]) <= 1e-6 * Math.max(sig[i], 1e-30) + 1e-45, `σ(${xs[i]}) ${v} vs ${sig[i]}`));
+    [...(out.dx.data as Float32Array)].forEach((v, i) => assert.ok(Math.abs(v - sig[i]) <= 1e-6 * Math.max(sig[i], 1e-30) + 1e-45, `dx ${v} vs ${sig[i]}`));
+    assert.ok(Math.abs((out.y.data as Float32Array)[0] - sig.reduce((a, v, i) => a + v * xs[i], 0)) < 1e-5);
     await session.release();
   });
 });

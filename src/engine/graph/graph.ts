@@ -148,12 +148,25 @@ export class Graph {
     );
   }
 
-  /** The graph with every node and constant that no output needs left out (gradient rules build generously). */
+  /**
+   * The graph with every node and constant that no output needs left out (gradient rules build generously), and
+   * without the Identity nodes of `detach` and `withGradient` (each would copy its tensor at run time): their
+   * readers read the Identity's input. An Identity that names a graph output stays.
+   */
   toGraphDef(name = 'losslab'): GraphDef {
-    const needed = new Set(this.outputs.map((o) => o.name));
+    const outputNames = new Set(this.outputs.map((o) => o.name));
+    const alias = new Map<string, string>();
+    const resolve = (v: string) => alias.get(v) ?? v;
+    const renamed: NodeDef[] = [];
+    for (const node of this.nodes) {
+      const inputs = node.inputs.map(resolve);
+      if (node.opType === 'Identity' && !outputNames.has(node.outputs[0])) alias.set(node.outputs[0], inputs[0]);
+      else renamed.push(inputs.every((v, i) => v === node.inputs[i]) ? node : { ...node, inputs });
+    }
+    const needed = new Set(outputNames);
     const nodes: NodeDef[] = [];
-    for (let i = this.nodes.length - 1; i >= 0; i--) {
-      const node = this.nodes[i];
+    for (let i = renamed.length - 1; i >= 0; i--) {
+      const node = renamed[i];
       if (!node.outputs.some((o) => needed.has(o))) continue;
       nodes.push(node);
       for (const input of node.inputs) needed.add(input);
