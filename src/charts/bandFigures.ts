@@ -1,8 +1,8 @@
 // Figures of grouped runs: per metric, each group's mean (of its members' smoothed curves) as a line, with a
 // ± std or min–max band, and the member count in the legend. A group of one is its run's line. On the step
 // axis always: members' wall times differ, so bands over wall time would average different moments.
-import { bandOf, type Band } from '../logs/bands';
-import { smoothedValues, type Smoother } from '../logs/smoothing';
+import { smoothedBand, type Band } from '../logs/bands';
+import type { Smoother } from '../logs/smoothing';
 import type { RunGroup } from '../logs/groups';
 import type { Run } from '../logs/model';
 import { runColor } from './runColors';
@@ -20,11 +20,8 @@ function translucent(hex: string, alpha: number): string {
 
 /** The band of `tag` over `members` (their smoothed curves), or undefined when no member logged it. */
 export function groupBand(members: readonly Run[], tag: string, smoothing: number, smoother: Smoother = 'ema'): Band | undefined {
-  const curves = members.filter((r) => Object.hasOwn(r.scalars, tag) && r.scalars[tag].values.length).map((r) => {
-    const s = r.scalars[tag];
-    return { steps: s.steps, values: smoothedValues(s.steps, s.values, smoother, smoothing) };
-  });
-  return curves.length ? bandOf(curves) : undefined;
+  const curves = members.filter((r) => Object.hasOwn(r.scalars, tag) && r.scalars[tag].values.length).map((r) => r.scalars[tag]);
+  return curves.length ? smoothedBand(curves, smoother, smoothing) : undefined;
 }
 
 function bandTraces(group: RunGroup, tag: string, band: Band, kind: BandKind, color: string, webgl: boolean): Record<string, unknown>[] {

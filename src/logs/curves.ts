@@ -10,36 +10,56 @@ export function smoothTensorBoard(values: ArrayLike<number>, weight: number): nu
 
 /** smoothTensorBoard into a Float64Array (what the charts' hot paths take). */
 export function tensorBoardEma(values: ArrayLike<number>, weight: number): Float64Array {
-  const w = Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
-  const n = values.length;
   const out = new Float64Array(values);
+  if (isConstant(values)) return out;
+  const ema = new DebiasedEma(weight);
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i];
+    if (Number.isFinite(y)) out[i] = ema.next(y);
+  }
+  return out;
+}
+
+/** Whether every finite value equals the first (then smoothing returns the values unchanged). */
+export function isConstant(values: ArrayLike<number>): boolean {
   let first = NaN;
-  let constant = true;
-  for (let i = 0; i < n && constant; i++) {
+  for (let i = 0; i < values.length; i++) {
     const y = values[i];
     if (!Number.isFinite(y)) continue;
     if (Number.isNaN(first)) first = y;
-    else constant = y === first;
+    else if (y !== first) return false;
   }
-  if (constant) return out;
-  let last = 0;
-  let count = 0;
-  // Once w^count is below half an ulp of 1 the debiasing divides by exactly 1 (and stays so, w^count only
-  // falls): Math.pow is then skipped, most of the cost over long series.
-  let debiased = w === 1;
-  for (let i = 0; i < n; i++) {
-    const y = values[i];
-    if (!Number.isFinite(y)) continue;
-    last = w * last + (1 - w) * y;
-    count++;
-    if (debiased) out[i] = last;
-    else {
-      const debias = 1 - Math.pow(w, count);
-      debiased = debias === 1;
-      out[i] = last / debias;
-    }
+  return true;
+}
+
+/**
+ * TensorBoard's debiased EMA fed one finite value at a time (so a long series can be smoothed piece by piece):
+ * next(y) is the smoothed value at y, the finite values before it having been fed in order.
+ */
+export class DebiasedEma {
+  private readonly w: number;
+  private last = 0;
+  /** Values fed while the debiasing still divides (not counted after). */
+  private count = 0;
+  /**
+   * Once w^count is below half an ulp of 1 the debiasing divides by exactly 1 (and stays so, w^count only
+   * falls): Math.pow is then skipped, most of the cost over long series.
+   */
+  private debiased: boolean;
+
+  constructor(weight: number) {
+    this.w = Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
+    this.debiased = this.w === 1;
   }
-  return out;
+
+  next(y: number): number {
+    const w = this.w;
+    const last = (this.last = w * this.last + (1 - w) * y);
+    if (this.debiased) return last;
+    const debias = 1 - Math.pow(w, ++this.count);
+    this.debiased = debias === 1;
+    return last / debias;
+  }
 }
 
 /** A loss spike: its index, and how many standard deviations above the window's mean it lies. */

@@ -7,7 +7,7 @@ import { selectRuns, viewFigures, DEFAULT_SELECTION } from '../../src/charts/cur
 import { runColor, RUN_PALETTE } from '../../src/charts/runColors';
 import { DEFAULT_CURVE_OPTIONS, trainingFigures } from '../../src/charts/trainingCurves';
 import { LIGHT_THEME } from '../../src/charts/theme';
-import { bandOf } from '../../src/logs/bands';
+import { bandOf, smoothedBand } from '../../src/logs/bands';
 import { CSV_HEADER, scalarsCsv } from '../../src/logs/export';
 import { FilterError, parseFilter } from '../../src/logs/filters';
 import { groupRuns } from '../../src/logs/groups';
@@ -65,6 +65,28 @@ describe('band statistics', () => {
     // Where only some members stand: 3 of 4 before step 30 (one starts late), 2 at the last step.
     assert.equal(band.count[0], 3);
     assert.equal(band.count[band.count.length - 1], 2);
+  });
+
+  it('members on the same steps, smoothed by the debiased EMA as the band is built, match float64 written out here (a constant member unsmoothed)', () => {
+    const steps = Array.from({ length: 5000 }, (_, i) => i * 3);
+    const members = [0, 1, 2, 3, 4].map((k) => ({ steps, values: steps.map((s, i) => (k === 4 ? 0.5 : Math.exp(-s / 4000) + 0.3 * Math.sin(i * (k + 1.3)) + k * 0.01)) }));
+    for (const weight of [0, 0.6, 0.99]) {
+      // TensorBoard's debiased EMA: last = w·last + (1 − w)·y, shown as last / (1 − w^n); a constant series as it is.
+      const smooth = (v: number[]) => (v.every((y) => y === v[0]) ? v : v.map(((last, n) => (y: number) => ((last = weight * last + (1 - weight) * y), n++, last / (1 - Math.pow(weight, n))))(0, 0)));
+      const curves = members.map((m) => smooth(m.values));
+      const band = smoothedBand(members, 'ema', weight);
+      assert.deepEqual(Array.from(band.steps), steps);
+      let worst = 0;
+      steps.forEach((_, i) => {
+        const col = curves.map((c) => c[i]);
+        const mean = col.reduce((a, b) => a + b, 0) / col.length;
+        const std = Math.sqrt(col.reduce((a, b) => a + (b - mean) ** 2, 0) / col.length);
+        const want = { mean, std, min: Math.min(...col), max: Math.max(...col) };
+        for (const key of ['mean', 'std', 'min', 'max'] as const) worst = Math.max(worst, Math.abs(band[key][i] - want[key]) / Math.max(1, Math.abs(want[key])));
+        assert.equal(band.count[i], 5);
+      });
+      assert.ok(worst < 1e-9, `weight ${weight}: worst relative error ${worst}`);
+    }
   });
 
   it('a repeated step keeps the last value; unsorted steps are sorted; a single member has zero spread', () => {
