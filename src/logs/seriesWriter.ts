@@ -3,8 +3,6 @@
 // `writerOf(series)`; a batch of pushes ends with flush(), which makes the series' views cover them.
 import type { Series, Steps, Values } from './model';
 
-/** Buffers a writer allocated: only those may be written past a series' end (a caller's arrays never). */
-const OWNED = new WeakSet<ArrayBufferLike>();
 const WRITERS = new WeakMap<Series, SeriesWriter>();
 const NO_WALL_TIMES = new Float64Array(0);
 
@@ -17,18 +15,6 @@ function fitsFloat32(v: number): boolean {
   if (Number.isInteger(v)) return false;
   const a = Math.abs(v);
   return a >= FLOAT32_MIN_NORMAL && a <= FLOAT32_MAX;
-}
-
-type Column = Steps | Values | Float64Array;
-
-function owned<T extends Column>(a: T): T {
-  OWNED.add(a.buffer);
-  return a;
-}
-
-/** `view`'s whole buffer when this module owns it (its spare room), else the view (copied on growth). */
-function roomOf<T extends Column>(view: T, make: (buffer: ArrayBufferLike) => T): T {
-  return view.byteOffset === 0 && OWNED.has(view.buffer) ? make(view.buffer) : view;
 }
 
 export class SeriesWriter {
@@ -44,9 +30,10 @@ export class SeriesWriter {
 
   constructor(private readonly series: Series) {
     this.length = series.values.length;
-    this.steps = series.steps instanceof Int32Array ? roomOf(series.steps, (b) => new Int32Array(b)) : roomOf(series.steps, (b) => new Float64Array(b));
-    this.values = series.values instanceof Float32Array ? roomOf(series.values, (b) => new Float32Array(b)) : roomOf(series.values, (b) => new Float64Array(b));
-    this.wallTimes = series.wallTimes.length ? roomOf(series.wallTimes, (b) => new Float64Array(b)) : NO_WALL_TIMES;
+    // The series' own arrays are only read: the first push copies them into buffers of this writer's own.
+    this.steps = series.steps;
+    this.values = series.values;
+    this.wallTimes = series.wallTimes.length ? series.wallTimes : NO_WALL_TIMES;
     if (series.steps.length !== this.length || (series.wallTimes.length && series.wallTimes.length !== this.length)) {
       throw new Error(`a series' columns differ in length (${series.steps.length} steps, ${series.values.length} values, ${series.wallTimes.length} wall times)`);
     }
@@ -106,14 +93,14 @@ export class SeriesWriter {
 
   private grow(capacity = Math.max(16, 2 * this.capacity)): void {
     const n = this.length;
-    const steps = owned(this.steps instanceof Int32Array ? new Int32Array(capacity) : new Float64Array(capacity));
+    const steps = this.steps instanceof Int32Array ? new Int32Array(capacity) : new Float64Array(capacity);
     steps.set(this.steps.subarray(0, n));
-    const values = owned(this.values instanceof Float32Array ? new Float32Array(capacity) : new Float64Array(capacity));
+    const values = this.values instanceof Float32Array ? new Float32Array(capacity) : new Float64Array(capacity);
     values.set(this.values.subarray(0, n));
     this.steps = steps;
     this.values = values;
     if (this.wallTimes.length) {
-      const wallTimes = owned(new Float64Array(capacity));
+      const wallTimes = new Float64Array(capacity);
       wallTimes.set(this.wallTimes.subarray(0, n));
       this.wallTimes = wallTimes;
     }
@@ -122,14 +109,14 @@ export class SeriesWriter {
 
   /** The column as Float64Array, same room. */
   private widen(column: Int32Array | Float32Array): Float64Array {
-    const wide = owned(new Float64Array(this.capacity));
+    const wide = new Float64Array(this.capacity);
     wide.set(column.subarray(0, this.length));
     return wide;
   }
 
   private startWallTimes(): void {
     if (!this.capacity) this.grow();
-    this.wallTimes = owned(new Float64Array(this.capacity).fill(NaN));
+    this.wallTimes = new Float64Array(this.capacity).fill(NaN);
   }
 }
 

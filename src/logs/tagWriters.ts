@@ -9,6 +9,8 @@ interface TagEntry {
   writer: SeriesWriter;
   /** Whether points were pushed since the last flush. */
   dirty: boolean;
+  /** The entry asked for after this one last time: writers log their tags in the same order every step. */
+  next: TagEntry | undefined;
 }
 
 const decoder = new TextDecoder();
@@ -17,27 +19,35 @@ export class TagWriters {
   /** Entries by a hash of their tag bytes; tags whose hashes collide share a list. */
   private readonly byHash = new Map<number, TagEntry[]>();
   private readonly dirty: TagEntry[] = [];
+  private last: TagEntry | undefined;
 
   constructor(private readonly run: Run) {}
 
   /** The writer of the series whose tag is the UTF-8 in bytes[start, end). */
   writer(bytes: Uint8Array, start: number, end: number): SeriesWriter {
-    let hash = 0x811c9dc5 ^ (end - start);
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
-    let list = this.byHash.get(hash);
-    let entry = list && find(list, bytes, start, end);
-    if (!entry) {
-      const tag = decoder.decode(bytes.subarray(start, end));
-      // The bytes are copied: the caller reuses its chunk.
-      entry = { bytes: new Uint8Array(bytes.subarray(start, end)), writer: writerOf(seriesOf(this.run, tag)), dirty: false };
-      if (list) list.push(entry);
-      else this.byHash.set(hash, (list = [entry]));
-    }
+    const guess = this.last?.next;
+    const entry = guess && sameBytes(guess.bytes, bytes, start, end) ? guess : this.lookUp(bytes, start, end);
+    if (this.last) this.last.next = entry;
+    this.last = entry;
     if (!entry.dirty) {
       entry.dirty = true;
       this.dirty.push(entry);
     }
     return entry.writer;
+  }
+
+  private lookUp(bytes: Uint8Array, start: number, end: number): TagEntry {
+    let hash = 0x811c9dc5 ^ (end - start);
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    const list = this.byHash.get(hash);
+    const known = list && list.find((entry) => sameBytes(entry.bytes, bytes, start, end));
+    if (known) return known;
+    const tag = decoder.decode(bytes.subarray(start, end));
+    // The bytes are copied: the caller reuses its chunk.
+    const entry: TagEntry = { bytes: new Uint8Array(bytes.subarray(start, end)), writer: writerOf(seriesOf(this.run, tag)), dirty: false, next: undefined };
+    if (list) list.push(entry);
+    else this.byHash.set(hash, [entry]);
+    return entry;
   }
 
   /** Makes the run's series cover the points pushed since the last flush. */
@@ -50,13 +60,8 @@ export class TagWriters {
   }
 }
 
-function find(list: TagEntry[], bytes: Uint8Array, start: number, end: number): TagEntry | undefined {
-  for (const entry of list) {
-    const b = entry.bytes;
-    if (b.length !== end - start) continue;
-    let same = true;
-    for (let i = 0; i < b.length && same; i++) same = b[i] === bytes[start + i];
-    if (same) return entry;
-  }
-  return undefined;
+function sameBytes(a: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[start + i]) return false;
+  return true;
 }

@@ -84,6 +84,23 @@ describe('streamed log reading (chunk boundaries)', () => {
     writeFileSync(file, bytes.subarray(0, bytes.length - 7));
     assert.equal((await final.read(true)).skipped['truncated final record (bytes ignored)'], bytes.length / 2 - 7);
   });
+
+  it('event files: tags of one length and prefix, logged in a changing order, each keep their own points', () => {
+    // The decoder first tries the tag that followed the previous one last time: a changed order must not fool it.
+    const orders = [['a/x1', 'a/x2', 'a/x3'], ['a/x1', 'a/x2', 'a/x3'], ['a/x3', 'a/x1'], ['a/x2', 'a/x2', 'a/x1', 'a/x3']];
+    const want: Record<string, [number, null, number][]> = {};
+    const events: Uint8Array[] = [];
+    orders.forEach((tags, step) =>
+      tags.forEach((tag, k) => {
+        const value = step * 10 + k + Number(tag.slice(-1)) / 8; // exact in float32
+        events.push(scalarEvent(step, NaN, tag, value));
+        (want[tag] ??= []).push([step, null, value]);
+      }),
+    );
+    const run = emptyRun('r', 'tfevents');
+    readEventRecords(tfrecords(events), run);
+    assert.deepEqual(pointsOf(run), want);
+  });
 });
 
 describe('series storage (typed columns)', () => {
