@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../engine/graph/graph';
 import { exp, greater, mul, neg, sub } from '../engine/graph/math';
-import { gather, logSumExp, maxDetached, sum } from '../engine/graph/nn';
+import { gather, logSumExp, maxDetached, minDetached, sum } from '../engine/graph/nn';
 import { cast, reshape } from '../engine/graph/shape';
 import { classIndexRows } from '../engine/ops/classIndexLoss';
 import { sessionFor } from '../engine/runtime/sessions';
@@ -30,8 +30,10 @@ function blockSession(R: number, V: number) {
     const g = new Graph();
     const x = g.input('x', 'float32', [R, V]);
     const y = g.input('y', 'int64', [R]);
-    const { nll, logProbs } = classIndexRows({ logits: x }, y);
+    // log p = x − logsumexp(x): one subtraction from the log Σ exp the totals need anyway (a LogSoftmax would
+    // pass over the block three more times).
     const lse = logSumExp(x, 1, true);
+    const { nll, logProbs } = classIndexRows({ logProbs: sub(x, lse) }, y);
     const k = topK(V);
     const [values, indices] = g.nodeWithOutputs('TopK', [x, g.ints([k])], [{ dtype: 'float32', shape: [R, k] }, { dtype: 'int64', shape: [R, k] }], {
       axis: { kind: 'int', value: 1 },
@@ -42,7 +44,7 @@ function blockSession(R: number, V: number) {
     g.output('entropy', neg(sum(mul(exp(logProbs), logProbs), [1])));
     g.output('topIds', indices);
     g.output('topP', exp(sub(values, lse)));
-    g.output('rowMin', neg(maxDetached(neg(x), 1, false)));
+    g.output('rowMin', minDetached(x, 1, false));
     g.output('rowMax', maxDetached(x, 1, false));
     g.output('rowSum', sum(x, [1]));
     g.output('logSumExp', reshape(lse, [R]));

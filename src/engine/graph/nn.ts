@@ -31,9 +31,18 @@ export function mean(x: Value, axes?: readonly number[], keepdims = false): Valu
 
 /** Max over one axis, without gradient (used for numerical shifts only). */
 export function maxDetached(x: Value, axis: number, keepdims = true): Value {
+  return extremeDetached('ReduceMax', x, axis, keepdims);
+}
+
+/** Min over one axis, without gradient. */
+export function minDetached(x: Value, axis: number, keepdims = true): Value {
+  return extremeDetached('ReduceMin', x, axis, keepdims);
+}
+
+function extremeDetached(opType: 'ReduceMax' | 'ReduceMin', x: Value, axis: number, keepdims: boolean): Value {
   const a = axis < 0 ? axis + x.shape.length : axis;
   return x.graph.node({
-    opType: 'ReduceMax',
+    opType,
     inputs: [x, x.graph.ints([a])],
     attributes: { keepdims: { kind: 'int', value: keepdims ? 1 : 0 } },
     dtype: x.dtype,
