@@ -53,14 +53,17 @@ export function rowWeights(target: Value, options: ClassIndexOptions, dtype: Val
  * From logits, −log p_y carries its gradient written out: (softmax − one-hot)·g, three passes over [M, C]
  * where the chain rule through log_softmax and gather takes five.
  */
-export function classIndexRows(scores: { logits: Value } | { logProbs: Value }, target: Value, options: ClassIndexOptions = {}): ClassIndexRows {
+export function classIndexRows(scores: { logits: Value; logSumExp?: Value } | { logProbs: Value }, target: Value, options: ClassIndexOptions = {}): ClassIndexRows {
   const x = 'logits' in scores ? scores.logits : scores.logProbs;
   const [M, C] = x.shape;
   const rows = rowWeights(target, options, x.dtype);
   const column = reshape(rows.target, [M, 1]);
-  const logProbs = 'logits' in scores ? logSoftmax(x, 1) : x;
-  const lpY = reshape(gather(logProbs, column, 1), [M]);
-  const nllY = 'logits' in scores ? fusedNll(x, logProbs, lpY, column) : neg(lpY);
+  // Logits with their row log Σ exp [M, 1] given: log p_y = x_y − lse, read without the [M, C] log-probabilities
+  // (which are built only if a smoothing term asks for them).
+  const lse = 'logits' in scores ? scores.logSumExp : undefined;
+  const logProbs = lse ? sub(x, lse) : 'logits' in scores ? logSoftmax(x, 1) : x;
+  const lpY = lse ? sub(reshape(gather(x, column, 1), [M]), reshape(lse, [M])) : reshape(gather(logProbs, column, 1), [M]);
+  const nllY = 'logits' in scores && !lse ? fusedNll(x, logProbs, lpY, column) : neg(lpY);
   const keep = (v: Value) => (rows.counted ? mul(v, rows.counted) : v);
   let loss = nllY;
   if (options.focalGamma) loss = mul(loss, pow(sub(1, exp(lpY)), options.focalGamma));
