@@ -242,7 +242,7 @@ function gradLeaves(root: Node): { owners: Map<GradOwner, Node[]>; ops: Node[] }
     if (seen.has(n) || !n.requiresGrad) continue;
     seen.add(n);
     if (!n.isLeaf) {
-      if (n.graphFreed) throw new Error(SECOND_BACKWARD);
+      if (n.graphFreed && n.savesTensors) throw new Error(SECOND_BACKWARD);
       ops.push(n);
       stack.push(...n.inputs);
     } else if (n.gradOwner) {
@@ -259,7 +259,7 @@ const SECOND_BACKWARD =
 /**
  * root.backward(seed, retainGraph): accumulates d(root·seed)/d(leaf) into the .grad of every leaf that
  * requires grad. Without `retainGraph` the graph is freed as PyTorch frees it: a second backward through any
- * of its ops is refused (values stay readable).
+ * of its ops that saved tensors is refused (values stay readable).
  */
 export function backward(root: Node, seed?: Node, retainGraph = false): void {
   const found = gradLeaves(root);

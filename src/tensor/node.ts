@@ -26,8 +26,10 @@ export class Node {
   pending?: Node;
   /** Leaves that require grad: the tensor whose `.grad` receives the gradient. */
   gradOwner?: { grad: unknown };
-  /** A backward() went through this node without retain_graph: another one through it is refused. */
+  /** A backward() went through this node without retain_graph: another one through it is refused if it saves tensors. */
   graphFreed = false;
+  /** Whether PyTorch's backward node for this op saves tensors (set with the tensor's grad_fn name). */
+  savesTensors = true;
 
   constructor(
     readonly op: string,

@@ -20,14 +20,27 @@ export class Tensor {
   /** What this tensor holds for the finalizer; emptied once it let go (its .grad slot dropped it). */
   private readonly holding: { slot?: ValueSlot } = {};
   private gradTensor: Tensor | null = null;
-  /** The backward op that made this tensor (printed as grad_fn=<…>), for non-leaf tensors. */
-  gradFn: string | undefined;
+  private gradFnName: string | undefined;
 
   constructor(node: Node, gradFn?: string) {
     this.node = node;
     holdings.register(this, this.holding);
     this.gradFn = node.requiresGrad && !node.isLeaf ? gradFn : undefined;
     if (node.isLeaf && node.requiresGrad) node.gradOwner = this;
+  }
+
+  /**
+   * The backward op that made this tensor (printed as grad_fn=<…>), for non-leaf tensors. Naming it also says
+   * whether PyTorch's backward node of that name saves tensors, which decides whether a second backward
+   * through it after the graph was freed is refused (compile.ts).
+   */
+  get gradFn(): string | undefined {
+    return this.gradFnName;
+  }
+
+  set gradFn(name: string | undefined) {
+    this.gradFnName = name;
+    if (name !== undefined && !this.node.isLeaf) this.node.savesTensors = !SAVES_NO_TENSOR.has(name);
   }
 
   /** The tensor's current node; in-place ops replace it (and let go of the old one). */
@@ -193,7 +206,7 @@ export class Tensor {
     }
     if (value.requiresGrad && !(n.isLeaf && n.requiresGrad)) {
       this.node = value;
-      this.gradFn = 'CopyBackwards';
+      this.gradFnName = 'CopyBackwards'; // the node stays the one of the op that made `value`
       return this;
     }
     const leaf = Node.leaf(value.dtype, value.shape, undefined, n.isLeaf && n.requiresGrad);
@@ -251,6 +264,20 @@ interface BackwardOptions {
 function scalarOf(dtype: DType, v: number | bigint): number | boolean {
   return dtype === 'bool' ? v === 1 : Number(v);
 }
+
+/**
+ * PyTorch 1.13's backward nodes that save no tensor (sizes, dims and numbers only): after a backward without
+ * retain_graph another backward through them still works, as it does there (`y = x + 1`, `x.view(-1)`,
+ * `x.sum()`); through any other (`x * 2`, `x.exp()`, `x.mean(0)`, `x[idx]`) it is refused. Checked by running
+ * each in torch 1.13.
+ */
+const SAVES_NO_TENSOR = new Set([
+  'AddBackward0', 'SubBackward0', 'RsubBackward1', 'NegBackward0', 'SumBackward0', 'SumBackward1', 'MeanBackward0',
+  'ViewBackward0', 'ReshapeAliasBackward0', 'SelectBackward0', 'SliceBackward0', 'PermuteBackward0', 'TransposeBackward0',
+  'TBackward0', 'ExpandBackward0', 'UnsqueezeBackward0', 'SqueezeBackward0', 'SqueezeBackward1', 'CatBackward0',
+  'StackBackward0', 'CloneBackward0', 'ToCopyBackward0', 'ConstantPadNdBackward0', 'RepeatBackward0', 'TrilBackward0',
+  'TriuBackward0',
+]);
 
 /**
  * Records an op over tensors. The result requires grad when grad mode is on, its dtype is floating and an

@@ -120,6 +120,39 @@ describe('notebook tensors: engine memory', () => {
     assert.ok(grown < 40, `external memory grew by ${grown.toFixed(1)} MiB over 300 steps`);
   });
 
+  it('a second backward through ops that save no tensor works, as in PyTorch; through one that saves, it is refused', () => {
+    // What torch 1.13 does with `y = f(x); y.sum().backward(); y.sum().backward()` for each f (run there):
+    // ok where the backward node keeps only sizes or numbers, "a second time" where it saved a tensor.
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { dtype: torch.float32, requires_grad: true });
+    const works: [string, () => Tensor][] = [
+      ['x + 1', () => x.add(1)], ['x - x', () => x.sub(x)], ['1 - x', () => x.rsub(1)], ['-x', () => x.neg()],
+      ['x.sum(0)', () => x.sum(0)], ['x.mean()', () => x.mean()], ['x.view(-1)', () => x.view(-1)],
+      ['x.reshape(3, 2)', () => x.reshape(3, 2)], ['x.flatten()', () => x.flatten()], ['x[:, 1:]', () => x.at(':, 1:')],
+      ['x.T', () => x.T], ['x.t()', () => x.t()], ['x.transpose(0, 1)', () => x.transpose(0, 1)], ['x.permute(1, 0)', () => x.permute(1, 0)],
+      ['x.unsqueeze(0).squeeze()', () => x.unsqueeze(0).squeeze()], ['x.expand(4, 2, 3)', () => x.expand(4, 2, 3)],
+      ['cat', () => torch.cat([x, x])], ['stack', () => torch.stack([x, x])], ['x.clone()', () => x.clone()],
+      ['x.double()', () => x.double()], ['x.repeat(2, 1)', () => x.repeat(2, 1)], ['torch.tril(x)', () => torch.tril(x)],
+    ];
+    for (const [name, f] of works) {
+      x.grad = null;
+      const y = f();
+      y.sum().backward();
+      const once = (x.grad!.tolist() as number[][]).flat();
+      assert.doesNotThrow(() => y.sum().backward(), name);
+      assert.deepEqual((x.grad!.tolist() as number[][]).flat(), once.map((g) => 2 * g), `${name}: the gradient accumulates`);
+    }
+    const refused: [string, () => Tensor][] = [
+      ['x * 2', () => x.mul(2)], ['x / 2', () => x.div(2)], ['x * x', () => x.mul(x)], ['x.exp()', () => x.exp()],
+      ['x.mean(0)', () => x.mean(0)], ['x[idx]', () => x.at(torch.tensor([0]))],
+      ['x.gather(1, idx)', () => x.gather(1, torch.zeros(2, 1, { dtype: torch.int64 }))],
+    ];
+    for (const [name, f] of refused) {
+      const y = f();
+      y.sum().backward();
+      assert.throws(() => y.sum().backward(), /backward through the graph a second time/, name);
+    }
+  });
+
   it('refuses a second backward through a freed graph with PyTorch\'s message, and allows it with retain_graph', () => {
     const x = torch.tensor([1.5, -2, 0.25], { requires_grad: true });
     const y = x.exp().mul(x).sum();
