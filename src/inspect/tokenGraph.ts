@@ -3,7 +3,9 @@
 // probabilities, and each row's min, max, Σx and log Σ exp x (the checks for probabilities / log-probabilities).
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../engine/graph/graph';
-import { add, div, exp, greater, log, mul, sub } from '../engine/graph/math';
+import { add, clamp, div, exp, greater, log, mul, sub } from '../engine/graph/math';
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 import { gather, maxDetached, minDetached, sum } from '../engine/graph/nn';
 import { cast, reshape } from '../engine/graph/shape';
 import { classIndexRows } from '../engine/ops/classIndexLoss';
@@ -47,7 +49,9 @@ function blockSession(R: number, V: number) {
     });
     g.output('loss', nll);
     g.output('rank', sum(cast(greater(x, gather(x, reshape(y, [R, 1]), 1)), 'float32'), [1]));
-    g.output('entropy', reshape(sub(logS, div(sum(mul(e, shifted), [1], true), total)), [R]));
+    // x − m clamped at float32's lowest in the entropy's sum, as PyTorch's Categorical.entropy clamps: a −inf
+    // logit (a masked class) adds 0·lowest = 0 instead of 0·(−inf) = NaN; a NaN logit still makes it NaN.
+    g.output('entropy', reshape(sub(logS, div(sum(mul(e, clamp(shifted, -FLOAT32_MAX)), [1], true), total)), [R]));
     g.output('topIds', indices);
     g.output('topP', exp(sub(values, lse)));
     g.output('rowMin', minDetached(x, 1, false));

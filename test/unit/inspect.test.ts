@@ -192,6 +192,28 @@ describe('Loss Inspector statistics', () => {
     }
   });
 
+  it('entropy of rows with −inf logits (masked classes) leaves those classes out, as Categorical.entropy does', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-masked-'));
+    try {
+      const V = 5;
+      const x = Float32Array.from([1, -Infinity, 0.5, -Infinity, 2, 0.25, 0.5, -1, 3, -Infinity]);
+      const y = BigInt64Array.from([4n, 3n]);
+      const file = path.join(dir, 'masked.safetensors');
+      writeFileSync(file, Buffer.concat(encodeSafetensors({ logits: { dtype: 'float32', shape: [2, V], data: x }, labels: { dtype: 'int64', shape: [2], data: y } })));
+      const r = await inspect(file);
+      for (const w of r.worst) {
+        const row = Array.from(x.subarray(w.position * V, (w.position + 1) * V)).filter((v) => v !== -Infinity);
+        const z = row.reduce((a, v) => a + Math.exp(v), 0);
+        const entropy = -row.reduce((a, v) => a + (Math.exp(v) / z) * (v - Math.log(z)), 0);
+        close(w.entropy, entropy, `entropy of row ${w.position}`);
+        close(w.loss, Math.log(z) - x[w.position * V + Number(y[w.position])], `loss of row ${w.position}`);
+      }
+      assert.equal(r.worst.length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('decodes ids with a tokenizer.json: byte-level BPE and metaspace', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-tok-'));
     try {
