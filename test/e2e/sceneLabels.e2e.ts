@@ -88,11 +88,17 @@ describe('playground labels (browser)', () => {
     await drag(view, 'softmax-ce', 'label smoothing ε', 0.2);
     await drag(view, 'softmax-ce', 'focal γ', 2);
     await scene.locator('.note', { hasText: "label smoothing ε = 0.2 is not applied: PyTorch's focal losses take no label smoothing" }).waitFor();
-    const text = await scene.locator('.numbers', { hasText: 'focal γ=2' }).innerText();
-    const f = await until(() => figure(view, 'softmax-ce'), (d) => (d.layout.annotations ?? []).some((a) => a.text.startsWith('focal gradient')), 'a focal gradient title');
+    await scene.locator('.numbers', { hasText: 'focal γ=2' }).waitFor();
+    // The numbers and the chart are drawn from the same reply but read one after the other here: both are read
+    // until they come from one state (under load the last drag's reply can land between the two reads).
+    const focalFactor = async () => Number(/focal factor k\s+(\S+)/.exec(await scene.locator('.numbers', { hasText: 'focal γ=2' }).innerText())![1]);
+    const { k, f } = await until(
+      async () => ({ k: await focalFactor(), f: await figure(view, 'softmax-ce'), k2: await focalFactor() }),
+      ({ k, f, k2 }) => k === k2 && (f.layout.annotations ?? []).some((a) => a.text.startsWith('focal gradient')) && f.data[2].y.every((g, j) => close(g, k * (f.data[0].y[j] - f.data[1].y[j]), 1e-3)),
+      'a focal gradient title over k·(p − y), k as the numbers print it',
+    );
     const [p, q, grad] = [f.data[0].y, f.data[1].y, f.data[2].y];
     assert.deepEqual(q, [1, 0, 0, 0, 0], 'q is the one-hot class: no smoothing applied');
-    const k = Number(text.match(/focal factor k\s+(\S+)/)![1]);
     grad.forEach((g, j) => assert.ok(close(g, k * (p[j] - q[j]), 1e-3), `∂FL/∂z[${j}] = ${g} vs k·(p − y) = ${k * (p[j] - q[j])}`));
     assert.ok(/H\(q,p\) = H\(q\) \+ KL\(q‖p\)<br>unweighted: not the loss/.test(JSON.stringify(f.layout.annotations)), 'the decomposition says it is not the focal loss');
     await wb.screenshot('labels-focal');
