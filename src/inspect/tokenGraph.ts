@@ -4,12 +4,12 @@
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../engine/graph/graph';
 import { add, clamp, div, exp, greater, log, mul, sub } from '../engine/graph/math';
-
-const FLOAT32_MAX = 3.4028234663852886e38;
 import { gather, maxDetached, minDetached, sum } from '../engine/graph/nn';
 import { cast, reshape } from '../engine/graph/shape';
 import { classIndexRows } from '../engine/ops/classIndexLoss';
 import { sessionFor } from '../engine/runtime/sessions';
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 export interface BlockStats {
   loss: Float32Array;

@@ -51,17 +51,13 @@ export class FileSource {
 
   /** Fills `out` with the bytes at `position`, or throws an error naming what was cut off. */
   readInto(position: number, out: Uint8Array, entry?: string): void {
-    this.checkRange(position, out.length, entry);
-    for (let done = 0; done < out.length; ) done += this.counted(readSync(this.fd, out, done, Math.min(out.length - done, 1 << 30), position + done), position + done, entry);
-  }
-
-  private checkRange(position: number, length: number, entry: string | undefined): void {
-    if (position + length > this.size) fileError(this.path, `truncated: needs bytes up to ${position + length}, the file has ${this.size}`, entry);
-  }
-
-  private counted(n: number, at: number, entry: string | undefined): number {
-    if (n === 0) fileError(this.path, `truncated at byte ${at}`, entry);
-    return n;
+    if (position + out.length > this.size) fileError(this.path, `truncated: needs bytes up to ${position + out.length}, the file has ${this.size}`, entry);
+    let done = 0;
+    while (done < out.length) {
+      const n = readSync(this.fd, out, done, Math.min(out.length - done, 1 << 30), position + done);
+      if (n === 0) fileError(this.path, `truncated at byte ${position + done}`, entry);
+      done += n;
+    }
   }
 
   close(): void {
@@ -71,15 +67,18 @@ export class FileSource {
 
 /** Rows [start, start + count) of the entry's first axis, decoded (float32 or int64). */
 export function readRows(source: FileSource, entry: TensorEntry, start: number, count: number): Decoded {
-  const { rowElements, item } = rowRange(entry, start, count);
+  const rowElements = numel(entry.shape.slice(1));
+  const rows = entry.shape.length === 0 ? 1 : entry.shape[0];
+  if (start < 0 || count < 0 || start + count > rows) throw new RangeError(`rows ${start}..${start + count} of '${entry.name}' with ${rows} rows`);
+  const item = ITEM_SIZE[entry.dtype];
   if (entry.fortran || entry.inflate) {
     const all = readWhole(source, entry);
     return all.slice(start * rowElements, (start + count) * rowElements) as Decoded;
   }
   const out = allocate(entry.dtype, count * rowElements);
-  if (storedAsDecoded(entry)) {
-    // The bytes are read straight into the result (no second copy of a block of logits).
-    source.readInto(entry.offset + start * rowElements * item, bytesOf(out), entry.name);
+  if ((entry.dtype === 'float32' || entry.dtype === 'int64') && !entry.bigEndian) {
+    // Stored as decoded: the bytes are read straight into the result (no second copy of a block of logits).
+    source.readInto(entry.offset + start * rowElements * item, new Uint8Array(out.buffer, out.byteOffset, out.byteLength), entry.name);
     return out;
   }
   // At most 64 MB of raw bytes per read: bounded memory whatever the row size.
@@ -90,17 +89,6 @@ export function readRows(source: FileSource, entry: TensorEntry, start: number, 
     decodeInto(entry.dtype, bytes, n * rowElements, out, r * rowElements, entry.bigEndian);
   }
   return out;
-}
-
-/** float32 and int64 little-endian: the file's bytes are the decoded values. */
-const storedAsDecoded = (entry: TensorEntry) => (entry.dtype === 'float32' || entry.dtype === 'int64') && !entry.bigEndian;
-const bytesOf = (a: Decoded) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-
-function rowRange(entry: TensorEntry, start: number, count: number): { rowElements: number; item: number } {
-  const rowElements = numel(entry.shape.slice(1));
-  const rows = entry.shape.length === 0 ? 1 : entry.shape[0];
-  if (start < 0 || count < 0 || start + count > rows) throw new RangeError(`rows ${start}..${start + count} of '${entry.name}' with ${rows} rows`);
-  return { rowElements, item: ITEM_SIZE[entry.dtype] };
 }
 
 /** The whole entry, decoded, in row-major order. */
