@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CellOutputJson, FromKernel, ToKernel } from '../protocol/notebook';
-import { IN_ENGINE, newControl, REQUESTED } from './interrupt';
+import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING } from '../protocol/tensorEngine';
+import { GATE, newControl, REQUESTED } from './interrupt';
 
 export class KernelInterrupted extends Error {}
 
@@ -28,18 +29,23 @@ export class KernelClient {
     });
   }
 
-  /** Stops whatever runs (even `while (true) {}`): softly at the next engine call, else by a fresh kernel. */
+  /**
+   * Stops whatever runs (even `while (true) {}`): softly at the next engine call, else by a fresh kernel. Only
+   * the cells sent before it are concerned: one sent while it waits is not stopped by it.
+   */
   async interrupt(graceMs = 1000): Promise<void> {
     if (!this.worker || this.pending.size === 0) return;
     const control = this.control;
+    const cells = [...this.pending.keys()];
+    const running = () => cells.some((id) => this.pending.has(id));
     Atomics.store(control, REQUESTED, 1);
     const started = Date.now();
-    while (this.pending.size > 0 && this.worker) {
+    while (running() && this.control === control) {
       // A graph in flight finishes first; then the kernel stops at its next engine call.
-      if (Date.now() - started > graceMs && Atomics.load(control, IN_ENGINE) === 0) break;
+      if (Date.now() - started > graceMs && Atomics.load(control, GATE) !== GATE_RUNNING) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    if (this.pending.size > 0) await this.stop();
+    if (running() && this.control === control) await this.stop();
   }
 
   /** A fresh kernel: pending cells fail as interrupted; the worker ends between graphs. */
@@ -51,7 +57,8 @@ export class KernelClient {
     this.pending.clear();
     if (!w) return;
     Atomics.store(control, REQUESTED, 1);
-    for (let waited = 0; Atomics.load(control, IN_ENGINE) === 1 && waited < 60_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    // Closed once ORT's thread is between runs; it runs nothing after that.
+    for (let waited = 0; Atomics.compareExchange(control, GATE, GATE_IDLE, GATE_CLOSED) === GATE_RUNNING && waited < 60_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
     await w.terminate();
   }
 

@@ -1,18 +1,24 @@
 // Interrupting a kernel that may be blocked in the tensor engine. Host and kernel share two Int32 flags:
-// [REQUESTED] is set by the host's Interrupt; [IN_ENGINE] is 1 while the kernel waits for ONNX Runtime. The
-// kernel checks the request before every engine call and throws KernelInterruptedError inside the cell, so
-// the cell ends with an error and the kernel keeps its state. A cell that never calls the engine (a plain
-// JS loop) is stopped by terminating the worker — only while no graph runs, since ending ORT's thread in the
-// middle of a run takes the whole process down.
+// [REQUESTED] is set by the host's Interrupt; [GATE] is the tensor engine's run gate (GATE_* in the protocol):
+// ONNX Runtime's thread holds it while it computes — also while the kernel records the next step of a posted
+// backward. The kernel checks the request before every engine call and throws KeyboardInterrupt inside the
+// cell, so the cell ends with an error and the kernel keeps its state. A cell that never calls the engine (a
+// plain JS loop) is stopped by terminating the worker, once the host has closed the gate: never in the middle
+// of a run, since ending ORT's thread then takes the whole process down.
 import { SyncEngine } from '../tensor';
 import type { SyncEngineOptions } from '../tensor/backend/syncEngine';
 import type { RunRequest, WireTensor } from '../protocol/tensorEngine';
 
 export const REQUESTED = 0;
-export const IN_ENGINE = 1;
+export const GATE = 1;
 
 export function newControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** The run gate inside `control`, as the tensor engine's thread takes it. */
+export function gateOf(control: Int32Array): Int32Array {
+  return new Int32Array(control.buffer, GATE * Int32Array.BYTES_PER_ELEMENT, 1);
 }
 
 export class KernelInterruptedError extends Error {
@@ -22,28 +28,28 @@ export class KernelInterruptedError extends Error {
   }
 }
 
-/** A SyncEngine that refuses new work once an interrupt is requested, and says when it is busy. */
+/** A SyncEngine that refuses new work once an interrupt is requested; its ORT thread holds the run gate. */
 export class InterruptibleEngine extends SyncEngine {
   constructor(private readonly control: Int32Array, options: SyncEngineOptions = {}) {
-    super(options);
+    super({ ...options, gate: gateOf(control) });
   }
 
   override run(request: Omit<RunRequest, 'type' | 'free' | 'handBack'>): Record<string, WireTensor> {
-    return this.busy(() => super.run(request));
+    this.check();
+    return super.run(request);
+  }
+
+  override post(request: Omit<RunRequest, 'type' | 'free' | 'handBack'> & { model: Uint8Array }, done?: (outputs: Record<string, WireTensor>) => void): void {
+    this.check();
+    super.post(request, done);
   }
 
   override read(ids: number[]): WireTensor[] {
-    return this.busy(() => super.read(ids));
+    this.check();
+    return super.read(ids);
   }
 
-  private busy<T>(call: () => T): T {
-    // Busy first, then the check (the host sets the request, then reads busy): never both missed.
-    Atomics.store(this.control, IN_ENGINE, 1);
-    try {
-      if (Atomics.load(this.control, REQUESTED)) throw new KernelInterruptedError();
-      return call();
-    } finally {
-      Atomics.store(this.control, IN_ENGINE, 0);
-    }
+  private check(): void {
+    if (Atomics.load(this.control, REQUESTED)) throw new KernelInterruptedError();
   }
 }

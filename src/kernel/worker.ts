@@ -17,7 +17,8 @@ if (!port) throw new Error('the kernel must run inside a worker_threads Worker')
 const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
 const data = workerData as { control?: Int32Array; folder?: string } | undefined;
 const control = data?.control ?? new Int32Array(new SharedArrayBuffer(8));
-useEngine(new InterruptibleEngine(control, { workerPath: path.join(__dirname, 'tensor-worker.js') }));
+const tensors = new InterruptibleEngine(control, { workerPath: path.join(__dirname, 'tensor-worker.js') });
+useEngine(tensors);
 const session = new KernelSession(engine, data?.folder);
 let queue = Promise.resolve();
 
@@ -40,6 +41,12 @@ async function runCell(m: ToKernel): Promise<{ outputs: CellOutputJson[]; ok: bo
   } catch (error) {
     const e = thrownValue(error);
     result = { outputs: [errorOutput(e.name, e.message, e.stack)], ok: false };
+  }
+  try {
+    tensors.sync(); // the cell's last backward may still be computing: its failure is this cell's
+  } catch (error) {
+    const e = thrownValue(error);
+    if (result.ok) result = { outputs: [...result.outputs, errorOutput(e.name, `the engine failed to compute a backward of ${m.name}: ${e.message}`, e.stack)], ok: false };
   }
   // Let rejections noticed at the end of this turn and timers already due report on this cell.
   await new Promise((resolve) => setImmediate(resolve));

@@ -145,8 +145,12 @@ function sizeText(bytes: number): string {
 /** Values this small travel with every run that needs them instead of being stored on the engine. */
 const SMALL = 64;
 
-/** Runs the trace; each root is stored on the engine (`keep`), brought here (`fetch`), or both. */
-function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?: GradSpec): Record<string, WireTensor> & { ids: Record<string, number> } {
+/**
+ * Runs the trace; each root is stored on the engine (`keep`), brought here (`fetch`), or both. With `later`
+ * the run is posted (the caller goes on while ORT computes) and `later` gets the fetched outputs once it is
+ * done; otherwise they are returned.
+ */
+function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?: GradSpec, later?: (outputs: Record<string, WireTensor>) => void): Record<string, WireTensor> & { ids: Record<string, number> } {
   const key = t.parts.join(';') + `|${roots}|${grad ? `${grad.root},${grad.seed},${grad.wrt.map((l) => l.join('+'))},${grad.old}` : ''}`;
   let plan = plans.get(key);
   if (plan) {
@@ -162,6 +166,9 @@ function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?
   plans.set(key, plan);
   if (plans.size > MAX_PLANS) plans.delete(plans.keys().next().value as string);
 
+  const e = engine();
+  // A posted run's hand-backs move old values here: where the inputs are is known once it is done.
+  engineCall(() => e.sync());
   const feeds: Record<string, Feed> = {};
   const uploaded: [Node, number][] = [];
   t.inputs.forEach((n, k) => {
@@ -181,19 +188,31 @@ function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?
   t.pending.forEach((_, j) => (kept[`pend${j}`] = storageId()));
   grad?.wrt.forEach((_, j) => (kept[`grad${j}`] = storageId()));
   const fetched = roots.map((_, j) => `out${j}`).filter((_, j) => fetch[j]);
-  const e = engine();
-  let outputs: Record<string, WireTensor>;
-  try {
-    outputs = e.run({ key, model: plan.sentTo === e ? undefined : plan.model, feeds, keep: kept, fetch: fetched });
-  } catch (error) {
-    // Only the engine's own failures are reworded; anything else (an interrupt from the kernel) passes as it is.
-    if (!(error instanceof EngineFailure)) throw error;
-    if (!(error as { missingModel?: boolean }).missingModel) throw engineError(error);
-    outputs = e.run({ key, model: plan.model, feeds, keep: kept, fetch: fetched });
+  let outputs: Record<string, WireTensor> = {};
+  if (later) {
+    engineCall(() => e.post({ key, model: plan.model, feeds, keep: kept, fetch: fetched }, later));
+  } else {
+    outputs = engineCall(() => {
+      try {
+        return e.run({ key, model: plan.sentTo === e ? undefined : plan.model, feeds, keep: kept, fetch: fetched });
+      } catch (error) {
+        if (!(error instanceof EngineFailure && (error as { missingModel?: boolean }).missingModel)) throw error;
+        return e.run({ key, model: plan.model, feeds, keep: kept, fetch: fetched });
+      }
+    });
   }
   plan.sentTo = e;
   for (const [n, id] of uploaded) n.setStorage(id);
   return Object.assign(outputs, { ids: kept });
+}
+
+/** Only the engine's own failures are reworded; anything else (an interrupt from the kernel) passes as it is. */
+function engineCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw error instanceof EngineFailure ? engineError(error) : error;
+  }
 }
 
 function engineError(error: unknown): Error {
@@ -212,8 +231,13 @@ export function realize(nodes: readonly Node[], fetch: boolean): void {
     compute.forEach((n, j) => settle(n, out.ids[`out${j}`], out[`out${j}`]));
     t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
   }
-  const unread = fetch ? [...new Set(nodes)].filter((n) => !n.host) : [];
-  if (unread.length) engine().read(unread.map((n) => n.storage!)).forEach((w, j) => (unread[j].host = w.data));
+  let unread = fetch ? [...new Set(nodes)].filter((n) => !n.host) : [];
+  if (unread.length && engine().inFlight) {
+    // A posted run (a backward) may bring some of them.
+    engineCall(() => engine().sync());
+    unread = unread.filter((n) => !n.host);
+  }
+  if (unread.length) engineCall(() => engine().read(unread.map((n) => n.storage!))).forEach((w, j) => (unread[j].host = w.data));
 }
 
 function settle(n: Node, id: number | undefined, wire?: WireTensor): void {
@@ -273,10 +297,16 @@ export function backward(root: Node, seed?: Node, retainGraph = false): void {
     return g ? t.visit(g) : -1;
   });
   const wrt = groups.map(([, leaves]) => leaves.map((n) => t.index.get(n)!).sort((a, b) => a - b));
-  // The root's value comes along: a scalar loss is brought here, anything larger stays on the engine.
+  // Posted: the caller goes on (recording the next step) while ORT computes. The root's value stays on the
+  // engine until the run is done; a scalar loss then comes here with its reply, and leaves the engine.
   const small = root.numel <= SMALL;
-  const out = run(t, [r], [!small], [small], { root: r, seed: s, wrt, old });
-  settle(root, out.ids.out0, out.out0);
+  const out = run(t, [r], [true], [small], { root: r, seed: s, wrt, old }, (outputs) => {
+    if (!small || root.slot.storage !== out.ids.out0) return;
+    root.host = outputs.out0.data;
+    root.storage = undefined;
+    engine().free(out.ids.out0);
+  });
+  settle(root, out.ids.out0);
   t.pending.forEach((n, j) => settle(n, out.ids[`pend${j}`]));
   owners.forEach((o, j) => {
     const n = groups[j][1][0];

@@ -118,6 +118,15 @@ describe('notebook kernel', () => {
     assert.equal(stdout(await kernel.run('1 + 1', 'javascript', 'cell 6')), '2\n');
   });
 
+  it('interrupts an endless cell while its posted backward still computes: the kernel ends only after the run', async () => {
+    // backward() does not wait for ONNX Runtime, so the loop starts while the 1536² matmuls run; ending the
+    // thread in the middle of a run would take this whole process down.
+    const endless = kernel.run('const big = torch.ones(1536, 1536, { requires_grad: true });\nbig.matmul(big).matmul(big).sum().backward();\nwhile (true) {}', 'javascript', 'cell 9');
+    setTimeout(() => void kernel.interrupt(100), 200);
+    await assert.rejects(endless, KernelInterrupted);
+    assert.equal(stdout(await kernel.run('typeof big', 'javascript', 'cell 10')), 'undefined\n');
+  });
+
   it('interrupts an endless cell; the next cell gets a fresh kernel', async () => {
     const endless = kernel.run('while (true) {}', 'javascript', 'cell 7');
     setTimeout(() => void kernel.interrupt(), 300);

@@ -1,8 +1,11 @@
 // The SyncEngine contract the notebook kernel builds on: synchronous runs on an ORT thread, buffers kept there
-// by id, reads, frees, a model resent when the thread lost it, and failures as errors (the thread keeps serving).
+// by id, reads, frees, a model resent when the thread lost it, and failures as errors (the thread keeps serving);
+// posted runs (not waited for) whose reply the next request takes first, and the run gate held while ORT computes.
 import * as assert from 'node:assert/strict';
 import { Graph } from '../../src/engine/graph/graph';
 import { mul } from '../../src/engine/graph/math';
+import { matmul } from '../../src/engine/graph/nn';
+import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING } from '../../src/protocol/tensorEngine';
 import { encodeModel } from '../../src/engine/onnx/model';
 import { EngineFailure, SyncEngine } from '../../src/tensor/backend/syncEngine';
 import { TENSOR_WORKER_PATH } from '../tensorEngine';
@@ -13,6 +16,16 @@ function doubler(): Uint8Array {
   g.output('y', mul(x, 2));
   return encodeModel(g.toGraphDef());
 }
+
+/** y = x·x·x·x of a [n, n] x: long enough to be seen running. */
+function slowModel(n: number): Uint8Array {
+  const g = new Graph();
+  const x = g.input('x', 'float32', [n, n]);
+  g.output('y', matmul(matmul(matmul(x, x), x), x));
+  return encodeModel(g.toGraphDef());
+}
+
+const ones = (n: number) => ({ dtype: 'float32' as const, shape: [n, n], data: new Float32Array(n * n).fill(1 / n) });
 
 describe('SyncEngine', () => {
   let engine: SyncEngine;
@@ -58,6 +71,59 @@ describe('SyncEngine', () => {
       assert.throws(() => interrupted.run({ key: 'double', model: doubler(), feeds: { x: { id: 1, tensor: { dtype: 'float32', shape: [3], data: Float32Array.of(1, 1, 1) } } }, keep: {}, fetch: [] }), /KeyboardInterrupt/);
     } finally {
       interrupted.dispose();
+    }
+  });
+
+  it('posts a run without waiting; the next request takes its reply first, with its hand-backs and outputs', () => {
+    const model = doubler();
+    engine.run({ key: 'double', model, feeds: { x: { id: 1, tensor: { dtype: 'float32', shape: [3], data: Float32Array.of(1, 2, 3) } } }, keep: { y: 2 }, fetch: [] });
+    let handed: number[] | null | undefined;
+    engine.handBack(1, (t) => (handed = t && Array.from(t.data as Float32Array)));
+    let fetched: number[] | undefined;
+    engine.post({ key: 'double', model, feeds: { x: { id: 2 } }, keep: { y: 3 }, fetch: ['y'] }, (out) => (fetched = Array.from(out.y.data as Float32Array)));
+    assert.equal(engine.inFlight, true);
+    assert.equal(fetched, undefined, 'nothing is delivered before the reply is taken');
+    // A read is sent after the posted run is answered: buffer 3 exists, and 1 has moved here.
+    assert.deepEqual(engine.read([3]).map((t) => Array.from(t.data as Float32Array)), [[4, 8, 12]]);
+    assert.equal(engine.inFlight, false);
+    assert.deepEqual(fetched, [4, 8, 12]);
+    assert.deepEqual(handed, [1, 2, 3]);
+    assert.throws(() => engine.read([1]), /tensor 1 is not stored/);
+  });
+
+  it('a posted run’s failure is thrown when its reply is taken, and the engine keeps serving', () => {
+    engine.post({ key: 'double', model: doubler(), feeds: { x: { id: 99 } }, keep: {}, fetch: ['y'] }, () => assert.fail('a failed run delivers nothing'));
+    assert.throws(() => engine.sync(), (e: unknown) => e instanceof EngineFailure && /tensor 99 is not stored/.test(e.message));
+    engine.sync(); // taken once
+    const out = engine.run({ key: 'double', feeds: { x: { tensor: { dtype: 'float32', shape: [3], data: Float32Array.of(1, 1, 1) } } }, keep: {}, fetch: ['y'] });
+    assert.deepEqual(Array.from(out.y.data as Float32Array), [2, 2, 2]);
+  });
+
+  it('its ORT thread holds the run gate while it computes, dispose waits for a posted run, and nothing runs once the gate is closed', () => {
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    let giveUp = false;
+    const gated = new SyncEngine({ workerPath: TENSOR_WORKER_PATH, gate, waitSliceMs: 300, onWait: () => { if (giveUp) throw new Error('no reply'); } });
+    const model = slowModel(1024);
+    const load = () => gated.run({ key: 'slow', model, feeds: { x: { id: 1, tensor: ones(1024) } }, keep: {}, fetch: [] });
+    try {
+      load();
+      assert.equal(Atomics.load(gate, 0), GATE_IDLE);
+      gated.post({ key: 'slow', model, feeds: { x: { id: 1 } }, keep: {}, fetch: ['y'] });
+      let seen = false;
+      for (const until = Date.now() + 5000; !seen && Date.now() < until; ) seen = Atomics.load(gate, 0) === GATE_RUNNING;
+      assert.ok(seen, 'the gate reads RUNNING while the posted run computes');
+      gated.dispose();
+      assert.equal(Atomics.load(gate, 0), GATE_IDLE, 'dispose took the posted run’s reply before ending the thread');
+      load(); // a new thread
+      // As a host ending the kernel does, between runs: closed, the thread runs nothing more.
+      assert.equal(Atomics.compareExchange(gate, 0, GATE_IDLE, GATE_CLOSED), GATE_IDLE);
+      gated.post({ key: 'slow', model, feeds: { x: { id: 1 } }, keep: {}, fetch: ['y'] });
+      giveUp = true;
+      assert.throws(() => gated.sync(), /no reply/);
+      assert.equal(Atomics.load(gate, 0), GATE_CLOSED);
+    } finally {
+      giveUp = true;
+      gated.dispose();
     }
   });
 });

@@ -6,6 +6,8 @@
 // Interface (all the notebook kernel needs):
 //   const engine = new SyncEngine({ workerPath });          // starts the ORT thread lazily, on the first run
 //   engine.run({ key, model?, feeds, keep, fetch })          // → { outputs } (see RunRequest in protocol)
+//   engine.post({ key, model, feeds, keep, fetch }, done?)   // the same run without waiting: see below
+//   engine.sync()                                            // waits for a posted run (throws its failure)
 //   engine.read(ids)                                         // → WireTensor[] of stored buffers
 //   engine.free(id)                                          // queued; sent with the next request
 //   engine.handBack(id, receive)                             // queued; released after the next run,
@@ -15,9 +17,15 @@
 // Stored tensors are the engine's device memory: outputs named in `keep` stay on the ORT thread under the
 // caller's ids and can be fed to later runs by id.
 //
+// Posting: a run whose results stay on the engine (a training step's backward) need not be waited for; the
+// caller goes on recording the next step while ORT computes. One request is out at a time: every request
+// (and `sync`) first takes the reply of a posted run, delivering its hand-backs and its fetched outputs to
+// `done`, and throwing its failure, so its effects land before anything later is sent or read.
+//
 // Blocking: the caller's thread is parked in Atomics.wait while a model runs (a notebook kernel worker, a CLI,
 // a plain node test — never VS Code's extension host). Terminating the caller's worker (Interrupt, Restart
-// Kernel) ends the wait at once, and the ORT thread, a nested worker, is terminated with it. `waitSliceMs`
+// Kernel) ends the wait at once, and the ORT thread, a nested worker, is terminated with it (a `gate` keeps
+// that from happening in the middle of a run). `waitSliceMs`
 // bounds each wait; `onWait` is called between slices (e.g. to check an interrupt flag and throw; the ORT
 // thread is then stopped, its stored tensors lost, and the next request starts a new one). The ORT
 // thread answers every request, failures included; if it dies (its uncaught-error hook sets the signal to 2)
@@ -32,7 +40,11 @@ export interface SyncEngineOptions {
   workerPath?: string;
   waitSliceMs?: number;
   onWait?: () => void;
+  /** The run gate the ORT thread holds while it computes (GATE_* in the protocol), for whoever may end this thread. */
+  gate?: Int32Array;
 }
+
+type HandBacks = Map<number, (tensor: WireTensor | null) => void>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -44,7 +56,9 @@ export class SyncEngine {
   private port: MessagePort | undefined;
   private flag = new Int32Array(new SharedArrayBuffer(8));
   private pendingFree: number[] = [];
-  private pendingHandBack = new Map<number, (tensor: WireTensor | null) => void>();
+  private pendingHandBack: HandBacks = new Map();
+  /** The posted run whose reply is not taken yet: its hand-backs and what receives its outputs. */
+  private posted: { handBack: HandBacks; done?: (outputs: Record<string, WireTensor>) => void } | undefined;
   private readonly workerPath: string;
 
   constructor(private readonly options: SyncEngineOptions = {}) {
@@ -60,6 +74,40 @@ export class SyncEngine {
       throw failure;
     }
     return reply.outputs;
+  }
+
+  /**
+   * Runs a model without waiting (`model` is always sent: the ORT thread may have evicted it by the time it
+   * runs); `done` gets the fetched outputs when the reply is taken (by `sync` or the next request).
+   */
+  post(request: Omit<RunRequest, 'type' | 'free' | 'handBack'> & { model: Uint8Array }, done?: (outputs: Record<string, WireTensor>) => void): void {
+    this.sync();
+    const port = this.ensure();
+    const { free, handBack } = this.takeQueued(true);
+    this.send(port, { type: 'run', ...request, free, handBack: [...handBack.keys()] });
+    this.posted = { handBack, done };
+  }
+
+  /** Whether a posted run's reply is still to be taken. */
+  get inFlight(): boolean {
+    return this.posted !== undefined;
+  }
+
+  /** Takes the reply of the posted run, if any: its hand-backs and outputs are delivered; its failure thrown. */
+  sync(): void {
+    const posted = this.posted;
+    if (!posted) return;
+    this.posted = undefined;
+    let reply: FromTensorEngine;
+    try {
+      reply = this.receive(this.port!);
+    } catch (error) {
+      for (const receive of posted.handBack.values()) receive(null); // the ORT thread is gone, and the buffers with it
+      throw error;
+    }
+    this.delivered(reply, posted.handBack);
+    if (!reply.ok) throw new EngineFailure(reply.message);
+    posted.done?.(reply.outputs);
   }
 
   read(ids: number[]): WireTensor[] {
@@ -89,7 +137,18 @@ export class SyncEngine {
     this.pendingHandBack.set(id, receive);
   }
 
+  /** Ends the ORT thread once a posted run is done (ending it in the middle of a run takes the process down). */
   dispose(): void {
+    try {
+      this.sync();
+    } catch {
+      // its failure has nobody left to report to
+    }
+    this.stop();
+  }
+
+  private stop(): void {
+    this.posted = undefined;
     void this.worker?.terminate();
     this.worker = undefined;
     this.port?.close();
@@ -97,47 +156,62 @@ export class SyncEngine {
   }
 
   private call(body: DistributiveOmit<ToTensorEngine, 'free' | 'handBack'>): FromTensorEngine {
+    this.sync();
     const port = this.ensure();
-    const free = this.pendingFree;
     // Hand-backs wait for a run: the next one is usually the one that reads them (an optimizer's old values).
-    const handBack = body.type === 'run' ? this.pendingHandBack : new Map<number, (tensor: WireTensor | null) => void>();
-    this.pendingFree = [];
-    if (body.type === 'run') this.pendingHandBack = new Map();
+    const { free, handBack } = this.takeQueued(body.type === 'run');
+    this.send(port, { ...body, free, handBack: [...handBack.keys()] } as ToTensorEngine);
     let reply: FromTensorEngine;
     try {
-      reply = this.exchange(port, { ...body, free, handBack: [...handBack.keys()] } as ToTensorEngine);
+      reply = this.receive(port);
     } catch (error) {
       for (const [id, receive] of handBack) this.pendingHandBack.set(id, receive);
       throw error;
     }
+    this.delivered(reply, handBack);
+    return reply;
+  }
+
+  private takeQueued(run: boolean): { free: number[]; handBack: HandBacks } {
+    const free = this.pendingFree;
+    this.pendingFree = [];
+    if (!run) return { free, handBack: new Map() };
+    const handBack = this.pendingHandBack;
+    this.pendingHandBack = new Map();
+    return { free, handBack };
+  }
+
+  private delivered(reply: FromTensorEngine, handBack: HandBacks): void {
     if (reply.ok) {
       [...handBack.values()].forEach((receive, k) => receive(reply.handedBack[k]));
     } else {
       // Not done on a failed request: they go with the next one.
       for (const [id, receive] of handBack) this.pendingHandBack.set(id, receive);
     }
-    return reply;
   }
 
-  private exchange(port: MessagePort, request: ToTensorEngine): FromTensorEngine {
+  private send(port: MessagePort, request: ToTensorEngine): void {
     Atomics.store(this.flag, SIGNAL_REPLY, 0);
     port.postMessage(request);
     Atomics.add(this.flag, SIGNAL_REQUESTS, 1);
     Atomics.notify(this.flag, SIGNAL_REQUESTS);
+  }
+
+  private receive(port: MessagePort): FromTensorEngine {
     const slice = this.options.waitSliceMs ?? 1000;
     for (;;) {
       const state = Atomics.wait(this.flag, SIGNAL_REPLY, 0, slice);
       const message = receiveMessageOnPort(port);
       if (message) return message.message as FromTensorEngine;
       if (Atomics.load(this.flag, SIGNAL_REPLY) === 2) {
-        this.dispose();
+        this.stop();
         throw new EngineFailure('The tensor engine stopped before answering; the next computation starts it again.');
       }
       if (state === 'timed-out' && this.options.onWait) {
         try {
           this.options.onWait();
         } catch (error) {
-          this.dispose(); // its reply would answer the next request: this thread's buffers are gone with it
+          this.stop(); // its reply would answer the next request: this thread's buffers are gone with it
           throw error;
         }
       }
@@ -156,7 +230,7 @@ export class SyncEngine {
     this.flag = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
     const signal = this.flag.buffer as SharedArrayBuffer;
-    const data: TensorEngineWorkerData = { port: port2, signal };
+    const data: TensorEngineWorkerData = { port: port2, signal, gate: this.options.gate };
     const worker = new Worker(this.workerPath, { workerData: data, transferList: [port2] });
     worker.unref();
     this.worker = worker;

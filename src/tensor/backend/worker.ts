@@ -2,13 +2,14 @@
 // (by structural key) and every stored tensor (by id); each request gets exactly one reply on the port,
 // followed by a notify on the shared signal, which is what the blocked caller waits for. The thread does
 // nothing else, so it is synchronous throughout: it sleeps in Atomics.wait until the caller signals a request
-// and takes it with receiveMessageOnPort (no event-loop turn between a request and its run).
+// and takes it with receiveMessageOnPort (no event-loop turn between a request and its run). With a run gate
+// (see GATE_* in the protocol) it computes only while it holds the gate, and nothing once it is closed.
 import * as ort from 'onnxruntime-node';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { SIGNAL_REPLY, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
+import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING, SIGNAL_REPLY, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
 import { SyncSession } from './nativeSession';
 
-const { port, signal } = workerData as TensorEngineWorkerData & { port: MessagePort };
+const { port, signal, gate } = workerData as TensorEngineWorkerData & { port: MessagePort };
 const flag = new Int32Array(signal);
 // A failure outside any request (every request's own errors are answered): tell the blocked caller.
 process.on('uncaughtException', () => {
@@ -125,11 +126,15 @@ function answer(request: ToTensorEngine): FromTensorEngine {
 }
 
 function reply(request: ToTensorEngine): void {
+  // Closed: the owner is being ended, and this thread with it; nothing more runs (and nobody awaits a reply).
+  if (gate && Atomics.compareExchange(gate, 0, GATE_IDLE, GATE_RUNNING) === GATE_CLOSED) return;
   let reply: FromTensorEngine;
   try {
     reply = answer(request);
   } catch (error) {
     reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    if (gate) Atomics.store(gate, 0, GATE_IDLE);
   }
   const moved = reply.ok ? [...Object.values(reply.outputs), ...reply.tensors, ...reply.handedBack.filter((t) => t !== null)] : [];
   const buffers = [...new Set(moved.map((t) => t.data.buffer as ArrayBuffer))];
