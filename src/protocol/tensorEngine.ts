@@ -71,16 +71,19 @@ export type FromTensorEngine =
   | { ok: true; outputs: Record<string, WireTensor>; tensors: WireTensor[]; handedBack: (WireTensor | null)[]; memory: EngineMemory }
   | { ok: false; message: string; missingModel?: boolean };
 
-/** Index in the signal of the reply state: 0 while a request is out, 1 (notified) once its reply is posted, 2 if the ORT thread died. */
-export const SIGNAL_REPLY = 0;
+/** Index in the signal of the count of replies posted: the ORT thread adds 1 (and notifies) after each. */
+export const SIGNAL_REPLIES = 0;
 /** Index in the signal of the count of requests posted: the caller adds 1 (and notifies) after each. */
 export const SIGNAL_REQUESTS = 1;
+/** Index in the signal set to 1 (with a notify on SIGNAL_REPLIES) if the ORT thread died. */
+export const SIGNAL_DEAD = 2;
+export const SIGNAL_LENGTH = 3;
 
 /** What the ORT thread is started with (workerData). */
 export interface TensorEngineWorkerData {
   /** A worker_threads MessagePort: requests arrive and replies leave on it. */
   port: unknown;
-  /** Int32Array[2] over it: SIGNAL_REPLY and SIGNAL_REQUESTS. */
+  /** Int32Array[SIGNAL_LENGTH] over it: SIGNAL_REPLIES, SIGNAL_REQUESTS, SIGNAL_DEAD. */
   signal: SharedArrayBuffer;
   /** Optional: the run gate (Int32Array[1] over shared memory) of whoever may terminate this thread's owner. */
   gate?: Int32Array;

@@ -167,8 +167,9 @@ function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?
   if (plans.size > MAX_PLANS) plans.delete(plans.keys().next().value as string);
 
   const e = engine();
-  // A posted run's hand-backs move old values here: where the inputs are is known once it is done.
-  engineCall(() => e.sync());
+  // Runs still out may hand old values back here: where an input is is known once they are done.
+  if (later) engineCall(() => e.room(t.inputs.flatMap((n) => (n.storage === undefined ? [] : [n.storage]))));
+  else engineCall(() => e.sync());
   const feeds: Record<string, Feed> = {};
   const uploaded: [Node, number][] = [];
   t.inputs.forEach((n, k) => {

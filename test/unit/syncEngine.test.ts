@@ -91,10 +91,36 @@ describe('SyncEngine', () => {
     assert.throws(() => engine.read([1]), /tensor 1 is not stored/);
   });
 
+  it('keeps at most two posted runs out, and room() takes the replies a new run’s feeds depend on', () => {
+    const model = doubler();
+    engine.run({ key: 'double', model, feeds: { x: { id: 1, tensor: { dtype: 'float32', shape: [3], data: Float32Array.of(1, 2, 3) } } }, keep: {}, fetch: [] });
+    const done: number[] = [];
+    let handed: number[] | null | undefined;
+    engine.handBack(1, (t) => (handed = t && Array.from(t.data as Float32Array)));
+    // Each run doubles the last one's output, fed by id before the last one is answered.
+    engine.post({ key: 'double', model, feeds: { x: { id: 1 } }, keep: { y: 2 }, fetch: [] }, () => done.push(2));
+    engine.room([2]);
+    engine.post({ key: 'double', model, feeds: { x: { id: 2 } }, keep: { y: 3 }, fetch: [] }, () => done.push(3));
+    assert.equal(done.length, 0, 'two runs out: nothing taken yet');
+    engine.room([3]);
+    assert.deepEqual([...done], [2], 'a third takes the oldest reply first');
+    engine.post({ key: 'double', model, feeds: { x: { id: 3 } }, keep: { y: 4 }, fetch: ['y'] }, () => done.push(4));
+    assert.deepEqual(handed, [1, 2, 3], 'delivered with the first reply');
+    // Buffer 1 was handed back by a run already answered; a feed of a buffer a run still out hands back waits for it.
+    engine.handBack(3, () => done.push(-3));
+    engine.post({ key: 'double', model, feeds: { x: { id: 4 } }, keep: { y: 5 }, fetch: [] }, () => done.push(5));
+    engine.room([3]);
+    assert.deepEqual(done, [2, 3, 4, -3, 5], 'every reply taken, in order');
+    assert.deepEqual(engine.read([5]).map((t) => Array.from(t.data as Float32Array)), [[16, 32, 48]]);
+  });
+
   it('a posted run’s failure is thrown when its reply is taken, and the engine keeps serving', () => {
-    engine.post({ key: 'double', model: doubler(), feeds: { x: { id: 99 } }, keep: {}, fetch: ['y'] }, () => assert.fail('a failed run delivers nothing'));
+    engine.post({ key: 'double', model: doubler(), feeds: { x: { id: 99 } }, keep: { y: 100 }, fetch: ['y'] }, () => assert.fail('a failed run delivers nothing'));
+    engine.room([100]);
+    engine.post({ key: 'double', model: doubler(), feeds: { x: { id: 100 } }, keep: {}, fetch: ['y'] }, () => assert.fail('nor does one reading what it did not make'));
     assert.throws(() => engine.sync(), (e: unknown) => e instanceof EngineFailure && /tensor 99 is not stored/.test(e.message));
-    engine.sync(); // taken once
+    assert.equal(engine.inFlight, false, 'the run posted after it is taken with its failure: reported once');
+    engine.sync();
     const out = engine.run({ key: 'double', feeds: { x: { tensor: { dtype: 'float32', shape: [3], data: Float32Array.of(1, 1, 1) } } }, keep: {}, fetch: ['y'] });
     assert.deepEqual(Array.from(out.y.data as Float32Array), [2, 2, 2]);
   });

@@ -6,8 +6,9 @@
 // Interface (all the notebook kernel needs):
 //   const engine = new SyncEngine({ workerPath });          // starts the ORT thread lazily, on the first run
 //   engine.run({ key, model?, feeds, keep, fetch })          // → { outputs } (see RunRequest in protocol)
+//   engine.room(ids)                                         // before building a posted run's feeds
 //   engine.post({ key, model, feeds, keep, fetch }, done?)   // the same run without waiting: see below
-//   engine.sync()                                            // waits for a posted run (throws its failure)
+//   engine.sync()                                            // waits for posted runs (throws a failure)
 //   engine.read(ids)                                         // → WireTensor[] of stored buffers
 //   engine.free(id)                                          // queued; sent with the next request
 //   engine.handBack(id, receive)                             // queued; released after the next run,
@@ -18,9 +19,12 @@
 // caller's ids and can be fed to later runs by id.
 //
 // Posting: a run whose results stay on the engine (a training step's backward) need not be waited for; the
-// caller goes on recording the next step while ORT computes. One request is out at a time: every request
-// (and `sync`) first takes the reply of a posted run, delivering its hand-backs and its fetched outputs to
-// `done`, and throwing its failure, so its effects land before anything later is sent or read.
+// caller goes on recording the next step while ORT computes, and may post it before this one is done, so the
+// ORT thread always finds the next step waiting. At most two posted runs are out. Their replies are taken in
+// order, delivering their hand-backs and their fetched outputs to `done` and throwing a failure: by
+// `room(ids)` (called before a posted run's feeds are made: it takes the oldest reply when two are out, and
+// every reply when a buffer in `ids` is being handed back by a run still out), by `sync`, and by every other
+// request first (its effects land before anything later is sent or read).
 //
 // Blocking: the caller's thread is parked in Atomics.wait while a model runs (a notebook kernel worker, a CLI,
 // a plain node test — never VS Code's extension host). Terminating the caller's worker (Interrupt, Restart
@@ -28,12 +32,12 @@
 // that from happening in the middle of a run). `waitSliceMs`
 // bounds each wait; `onWait` is called between slices (e.g. to check an interrupt flag and throw; the ORT
 // thread is then stopped, its stored tensors lost, and the next request starts a new one). The ORT
-// thread answers every request, failures included; if it dies (its uncaught-error hook sets the signal to 2)
+// thread answers every request, failures included; if it dies (its uncaught-error hook sets SIGNAL_DEAD)
 // the wait ends with an EngineFailure and the next request starts a new thread.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { SIGNAL_REPLY, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
+import { SIGNAL_DEAD, SIGNAL_LENGTH, SIGNAL_REPLIES, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
 
 export interface SyncEngineOptions {
   /** The bundled ORT thread script; defaults to tensor-worker.js beside this bundle. */
@@ -46,6 +50,14 @@ export interface SyncEngineOptions {
 
 type HandBacks = Map<number, (tensor: WireTensor | null) => void>;
 
+interface Posted {
+  handBack: HandBacks;
+  done?: (outputs: Record<string, WireTensor>) => void;
+}
+
+/** Posted runs out at once: the one ORT computes and the next, waiting for it. */
+const MAX_POSTED = 2;
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A failure inside the engine (not the user's op): the ORT thread's message, or that it stopped. */
@@ -54,11 +66,11 @@ export class EngineFailure extends Error {}
 export class SyncEngine {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
-  private flag = new Int32Array(new SharedArrayBuffer(8));
+  private flag = new Int32Array(new SharedArrayBuffer(SIGNAL_LENGTH * 4));
   private pendingFree: number[] = [];
   private pendingHandBack: HandBacks = new Map();
-  /** The posted run whose reply is not taken yet: its hand-backs and what receives its outputs. */
-  private posted: { handBack: HandBacks; done?: (outputs: Record<string, WireTensor>) => void } | undefined;
+  /** Posted runs whose replies are not taken yet, oldest first: their hand-backs and what receives their outputs. */
+  private posted: Posted[] = [];
   private readonly workerPath: string;
 
   constructor(private readonly options: SyncEngineOptions = {}) {
@@ -77,27 +89,38 @@ export class SyncEngine {
   }
 
   /**
+   * Before making the feeds of a posted run that feeds the stored buffers `ids`: takes the oldest reply when
+   * two posted runs are out, and every reply when one of `ids` is being handed back by a run still out.
+   */
+  room(ids: readonly number[]): void {
+    if (this.posted.length >= MAX_POSTED) this.takeOldest();
+    if (ids.some((id) => this.posted.some((p) => p.handBack.has(id)))) this.sync();
+  }
+
+  /**
    * Runs a model without waiting (`model` is always sent: the ORT thread may have evicted it by the time it
-   * runs); `done` gets the fetched outputs when the reply is taken (by `sync` or the next request).
+   * runs); `done` gets the fetched outputs when the reply is taken. Call `room` before making its feeds.
    */
   post(request: Omit<RunRequest, 'type' | 'free' | 'handBack'> & { model: Uint8Array }, done?: (outputs: Record<string, WireTensor>) => void): void {
-    this.sync();
+    if (this.posted.length >= MAX_POSTED) this.takeOldest();
     const port = this.ensure();
     const { free, handBack } = this.takeQueued(true);
     this.send(port, { type: 'run', ...request, free, handBack: [...handBack.keys()] });
-    this.posted = { handBack, done };
+    this.posted.push({ handBack, done });
   }
 
   /** Whether a posted run's reply is still to be taken. */
   get inFlight(): boolean {
-    return this.posted !== undefined;
+    return this.posted.length > 0;
   }
 
-  /** Takes the reply of the posted run, if any: its hand-backs and outputs are delivered; its failure thrown. */
+  /** Takes the replies of the posted runs: their hand-backs and outputs are delivered; a failure is thrown. */
   sync(): void {
-    const posted = this.posted;
-    if (!posted) return;
-    this.posted = undefined;
+    while (this.posted.length) this.takeOldest();
+  }
+
+  private takeOldest(): void {
+    const posted = this.posted.shift()!;
     let reply: FromTensorEngine;
     try {
       reply = this.receive(this.port!);
@@ -106,8 +129,20 @@ export class SyncEngine {
       throw error;
     }
     this.delivered(reply, posted.handBack);
-    if (!reply.ok) throw new EngineFailure(reply.message);
-    posted.done?.(reply.outputs);
+    if (reply.ok) {
+      posted.done?.(reply.outputs);
+      return;
+    }
+    // The runs posted after it may read what it did not make: their replies go with its failure.
+    const failure = new EngineFailure(reply.message);
+    while (this.posted.length) {
+      try {
+        this.takeOldest();
+      } catch {
+        // the first failure is the one to report
+      }
+    }
+    throw failure;
   }
 
   read(ids: number[]): WireTensor[] {
@@ -148,7 +183,8 @@ export class SyncEngine {
   }
 
   private stop(): void {
-    this.posted = undefined;
+    for (const posted of this.posted) for (const receive of posted.handBack.values()) receive(null);
+    this.posted = [];
     void this.worker?.terminate();
     this.worker = undefined;
     this.port?.close();
@@ -191,22 +227,24 @@ export class SyncEngine {
   }
 
   private send(port: MessagePort, request: ToTensorEngine): void {
-    Atomics.store(this.flag, SIGNAL_REPLY, 0);
     port.postMessage(request);
     Atomics.add(this.flag, SIGNAL_REQUESTS, 1);
     Atomics.notify(this.flag, SIGNAL_REQUESTS);
   }
 
+  /** The next reply, in the order the requests were sent. */
   private receive(port: MessagePort): FromTensorEngine {
     const slice = this.options.waitSliceMs ?? 1000;
     for (;;) {
-      const state = Atomics.wait(this.flag, SIGNAL_REPLY, 0, slice);
+      // The count is read before the port: a reply posted after the read changes it, so the wait returns at once.
+      const replies = Atomics.load(this.flag, SIGNAL_REPLIES);
       const message = receiveMessageOnPort(port);
       if (message) return message.message as FromTensorEngine;
-      if (Atomics.load(this.flag, SIGNAL_REPLY) === 2) {
+      if (Atomics.load(this.flag, SIGNAL_DEAD)) {
         this.stop();
         throw new EngineFailure('The tensor engine stopped before answering; the next computation starts it again.');
       }
+      const state = Atomics.wait(this.flag, SIGNAL_REPLIES, replies, slice);
       if (state === 'timed-out' && this.options.onWait) {
         try {
           this.options.onWait();
@@ -227,7 +265,7 @@ export class SyncEngine {
     }
     if (this.worker && this.port) return this.port;
     if (!existsSync(this.workerPath)) throw new EngineFailure(`${this.workerPath} is missing: run \`npm run build\` first`);
-    this.flag = new Int32Array(new SharedArrayBuffer(8));
+    this.flag = new Int32Array(new SharedArrayBuffer(SIGNAL_LENGTH * 4));
     const { port1, port2 } = new MessageChannel();
     const signal = this.flag.buffer as SharedArrayBuffer;
     const data: TensorEngineWorkerData = { port: port2, signal, gate: this.options.gate };

@@ -6,15 +6,16 @@
 // (see GATE_* in the protocol) it computes only while it holds the gate, and nothing once it is closed.
 import * as ort from 'onnxruntime-node';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING, SIGNAL_REPLY, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
+import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING, SIGNAL_DEAD, SIGNAL_REPLIES, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
 import { SyncSession } from './nativeSession';
 
 const { port, signal, gate } = workerData as TensorEngineWorkerData & { port: MessagePort };
 const flag = new Int32Array(signal);
 // A failure outside any request (every request's own errors are answered): tell the blocked caller.
 process.on('uncaughtException', () => {
-  Atomics.store(flag, SIGNAL_REPLY, 2);
-  Atomics.notify(flag, SIGNAL_REPLY);
+  Atomics.store(flag, SIGNAL_DEAD, 1);
+  Atomics.add(flag, SIGNAL_REPLIES, 1);
+  Atomics.notify(flag, SIGNAL_REPLIES);
   process.exit(1);
 });
 const MAX_SESSIONS = 256;
@@ -139,8 +140,8 @@ function reply(request: ToTensorEngine): void {
   const moved = reply.ok ? [...Object.values(reply.outputs), ...reply.tensors, ...reply.handedBack.filter((t) => t !== null)] : [];
   const buffers = [...new Set(moved.map((t) => t.data.buffer as ArrayBuffer))];
   port.postMessage(reply, buffers);
-  Atomics.store(flag, SIGNAL_REPLY, 1);
-  Atomics.notify(flag, SIGNAL_REPLY);
+  Atomics.add(flag, SIGNAL_REPLIES, 1);
+  Atomics.notify(flag, SIGNAL_REPLIES);
 }
 
 // The count is read before the port: a request posted after the read changes it, so the wait returns at once.
