@@ -45,10 +45,11 @@ export function checkClassTarget(op: string, input: Tensor, target: Tensor): num
 export function checkLabels(target: Tensor, numClasses: number, ignoreIndex: number): void {
   const data = target.data as BigInt64Array;
   const ignore = BigInt(ignoreIndex);
+  const classes = BigInt(numClasses);
   for (let i = 0; i < data.length; i++) {
     const y = data[i];
     if (y === ignore) continue;
-    if (y < 0n || y >= BigInt(numClasses)) fail(`Target ${y} is out of bounds for ${numClasses} classes (ignore_index is ${ignoreIndex})`);
+    if (y < 0n || y >= classes) fail(`Target ${y} is out of bounds for ${numClasses} classes (ignore_index is ${ignoreIndex})`);
   }
 }
 
