@@ -30,6 +30,8 @@ export interface EngineClientOptions {
   workerPath?: string;
   /** Largest working set one request may need; larger requests are refused before allocating. */
   memoryBudgetBytes?: number;
+  /** The run gate its worker's ORT calls hold (runtime/runGate.ts): for an owner that may be ended from outside. */
+  gate?: Int32Array;
 }
 
 /** Thrown for every request in flight when the worker stops; the next request starts a new worker. */
@@ -45,7 +47,7 @@ export class EngineClient {
 
   constructor(options: EngineClientOptions = {}) {
     this.workerPath = options.workerPath ?? path.join(__dirname, 'engine-worker.js');
-    this.workerData = { memoryBudgetBytes: options.memoryBudgetBytes };
+    this.workerData = { memoryBudgetBytes: options.memoryBudgetBytes, gate: options.gate };
   }
 
   /**

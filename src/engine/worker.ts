@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from '../protocol/engine';
 import { evaluate } from './evaluate';
+import { useRunGate } from './runtime/runGate';
 import { setMemoryBudget } from './tensors';
 import { resultBuffers } from './transfer';
 import { TrainingRun } from './training/run';
@@ -13,6 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('engine worker must run inside a worker_threads Worker');
 const settings = workerData as EngineWorkerData | undefined;
 if (settings?.memoryBudgetBytes) setMemoryBudget(settings.memoryBudgetBytes);
+useRunGate(settings?.gate);
 
 async function train(message: StartTrainingMessage): Promise<void> {
   const post = (m: FromEngineWorker) => port!.postMessage(m);

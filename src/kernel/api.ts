@@ -8,6 +8,7 @@ import { MIME, type CellOutputJson, type CurvePayload, type DistributionPayload,
 import { DEFAULT_TRAINING, type TrainingConfig } from '../protocol/training';
 import { F, format as formatTensorValue, nn, optim, Tensor, torch, ValuesIndices } from '../tensor';
 import { formatValue } from './display';
+import { KernelInterruptedError } from './interrupt';
 import { tensorFileApi } from './tensorFiles';
 
 /** The value of `s` at `step`, or the last one before it (eval metrics are recorded every few steps). */
@@ -42,8 +43,11 @@ function values(v: unknown, what: string): number[] {
   throw new TypeError(`${what}: expected a tensor or a list of numbers, got ${format(v)}`);
 }
 
-/** The globals of a notebook's context, bound to `engine`, to the running cell's output sink and to the notebook's folder. */
-export function notebookApi(engine: EngineClient, sink: () => CellSink, folder = process.cwd()): Record<string, unknown> {
+/**
+ * The globals of a notebook's context, bound to `engine`, to the running cell's output sink, to the notebook's
+ * folder and to whether Interrupt was asked (a training run stops at its next step, and the cell with it).
+ */
+export function notebookApi(engine: EngineClient, sink: () => CellSink, folder = process.cwd(), interrupted: () => boolean = () => false): Record<string, unknown> {
   const plot = {
     /** Bars over classes: plot.distribution({probs: p, target: q}, {labels, title}) or plot.distribution(p). */
     distribution(series: unknown, options: { labels?: string[]; title?: string } = {}): void {
@@ -75,7 +79,14 @@ export function notebookApi(engine: EngineClient, sink: () => CellSink, folder =
         s.values.push(...m.values);
       }
     });
-    const done = await run.done;
+    const watch = setInterval(() => interrupted() && run.stop(), 25);
+    let done: Awaited<typeof run.done>;
+    try {
+      done = await run.done;
+    } finally {
+      clearInterval(watch);
+    }
+    if (interrupted()) throw new KernelInterruptedError();
     for (const names of [['loss', 'eval_loss'], ['accuracy', 'eval_accuracy']]) {
       const present = names.filter((n) => series[n]);
       if (!present.length) continue;

@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CellOutputJson, FromKernel, ToKernel } from '../protocol/notebook';
-import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING } from '../protocol/tensorEngine';
-import { GATE, newControl, REQUESTED } from './interrupt';
+import { closeGate, runsInProgress } from '../engine/runtime/runGate';
+import { gateOf, newControl, REQUESTED } from './interrupt';
 
 export class KernelInterrupted extends Error {}
 
@@ -42,7 +42,7 @@ export class KernelClient {
     const started = Date.now();
     while (running() && this.control === control) {
       // A graph in flight finishes first; then the kernel stops at its next engine call.
-      if (Date.now() - started > graceMs && Atomics.load(control, GATE) !== GATE_RUNNING) break;
+      if (Date.now() - started > graceMs && runsInProgress(gateOf(control)) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     if (running() && this.control === control) await this.stop();
@@ -57,8 +57,10 @@ export class KernelClient {
     this.pending.clear();
     if (!w) return;
     Atomics.store(control, REQUESTED, 1);
-    // Closed once ORT's thread is between runs; it runs nothing after that.
-    for (let waited = 0; Atomics.compareExchange(control, GATE, GATE_IDLE, GATE_CLOSED) === GATE_RUNNING && waited < 60_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    // No ORT run starts once the gate is closing; the ones in progress end first.
+    const gate = gateOf(control);
+    closeGate(gate);
+    for (let waited = 0; runsInProgress(gate) > 0 && waited < 60_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
     await w.terminate();
   }
 

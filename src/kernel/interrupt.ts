@@ -1,10 +1,12 @@
 // Interrupting a kernel that may be blocked in the tensor engine. Host and kernel share two Int32 flags:
-// [REQUESTED] is set by the host's Interrupt; [GATE] is the tensor engine's run gate (GATE_* in the protocol):
-// ONNX Runtime's thread holds it while it computes — also while the kernel records the next step of a posted
-// backward. The kernel checks the request before every engine call and throws KeyboardInterrupt inside the
-// cell, so the cell ends with an error and the kernel keeps its state. A cell that never calls the engine (a
-// plain JS loop) is stopped by terminating the worker, once the host has closed the gate: never in the middle
-// of a run, since ending ORT's thread then takes the whole process down.
+// [REQUESTED] is set by the host's Interrupt; [GATE] is the kernel's run gate (engine/runtime/runGate.ts):
+// every thread running ONNX Runtime for the kernel holds it while it computes — the tensor engine's thread
+// (also while the kernel records the next step of a posted backward), the engine worker of train() and its
+// helper. The kernel checks the request before every engine call (and a training run between its steps) and
+// throws KeyboardInterrupt inside the cell, so the cell ends with an error and the kernel keeps its state. A
+// cell that does not stop that way (a plain JS loop) is stopped by terminating the worker, once the host has
+// closed the gate and the runs in progress have ended: never in the middle of a run, since ending an ORT
+// thread then takes the whole process down.
 import { SyncEngine } from '../tensor';
 import type { SyncEngineOptions } from '../tensor/backend/syncEngine';
 import type { RunRequest, WireTensor } from '../protocol/tensorEngine';

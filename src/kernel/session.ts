@@ -12,11 +12,11 @@ export class KernelSession {
   private readonly context: vm.Context;
   private sink: CellSink = { outputs: [] };
 
-  /** `folder`: the notebook's folder, where relative paths (torch.load) start. */
-  constructor(engine: EngineClient, folder?: string) {
+  /** `folder`: the notebook's folder, where relative paths (torch.load) start; `interrupted`: whether Interrupt was asked. */
+  constructor(engine: EngineClient, folder?: string, interrupted: () => boolean = () => false) {
     const out = (mime: string) => (...args: unknown[]) => text(this.sink, `${args.map(format).join(' ')}\n`, mime);
     const console = { log: out('application/vnd.code.notebook.stdout'), info: out('application/vnd.code.notebook.stdout'), warn: out('application/vnd.code.notebook.stderr'), error: out('application/vnd.code.notebook.stderr') };
-    this.context = vm.createContext({ console, setTimeout, clearTimeout, ...notebookApi(engine, () => this.sink, folder) });
+    this.context = vm.createContext({ console, setTimeout, clearTimeout, ...notebookApi(engine, () => this.sink, folder, interrupted) });
   }
 
   /** Runs one cell; its outputs, or its error as an error output with the cell's own lines and columns. */

@@ -8,18 +8,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import type { CellOutputJson, FromKernel, ToKernel } from '../protocol/notebook';
 import { useEngine } from '../tensor';
-import { InterruptibleEngine, REQUESTED } from './interrupt';
+import { gateOf, InterruptibleEngine, newControl, REQUESTED } from './interrupt';
 import { KernelSession } from './session';
 import { thrownValue } from './thrown';
 
 const port = parentPort;
 if (!port) throw new Error('the kernel must run inside a worker_threads Worker');
-const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js') });
 const data = workerData as { control?: Int32Array; folder?: string } | undefined;
-const control = data?.control ?? new Int32Array(new SharedArrayBuffer(8));
+const control = data?.control ?? newControl();
+const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js'), gate: gateOf(control) });
 const tensors = new InterruptibleEngine(control, { workerPath: path.join(__dirname, 'tensor-worker.js') });
 useEngine(tensors);
-const session = new KernelSession(engine, data?.folder);
+const session = new KernelSession(engine, data?.folder, () => Atomics.load(control, REQUESTED) === 1);
 let queue = Promise.resolve();
 
 /** Errors that surfaced outside a cell's own flow (timers, unawaited promises) while it ran. */

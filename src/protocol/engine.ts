@@ -60,6 +60,8 @@ export type FromEngineWorker = ResultMessage | ErrorMessage | MetricsMessage | T
 export interface EngineWorkerData {
   /** Largest working set one request may need, in bytes; default 60% of the machine's memory. */
   memoryBudgetBytes?: number;
+  /** The run gate its ORT calls hold (engine/runtime/runGate.ts), when its owner may be ended from outside. */
+  gate?: Int32Array;
 }
 
 /**

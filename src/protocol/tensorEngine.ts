@@ -85,16 +85,7 @@ export interface TensorEngineWorkerData {
   port: unknown;
   /** Int32Array[SIGNAL_LENGTH] over it: SIGNAL_REPLIES, SIGNAL_REQUESTS, SIGNAL_DEAD. */
   signal: SharedArrayBuffer;
-  /** Optional: the run gate (Int32Array[1] over shared memory) of whoever may terminate this thread's owner. */
+  /** Optional: the run gate (engine/runtime/runGate.ts) of whoever may end this thread's owner. */
   gate?: Int32Array;
 }
 
-/**
- * The run gate: GATE_RUNNING while the ORT thread computes a request. A thread that ends the engine's owner
- * (a notebook host ending its kernel) first turns it from GATE_IDLE to GATE_CLOSED (compareExchange, retried
- * while a run lasts) — ending ORT's thread in the middle of a run takes the whole process down — and the
- * ORT thread runs nothing once it is closed.
- */
-export const GATE_IDLE = 0;
-export const GATE_RUNNING = 1;
-export const GATE_CLOSED = 2;

@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import type { EngineClient } from '../../src/engine/client';
 import type { Tensor } from '../../src/protocol/tensor';
+import { closeGate, runsInProgress } from '../../src/engine/runtime/runGate';
+import { DEFAULT_TRAINING } from '../../src/protocol/training';
 import { startEngine } from '../engineWorker';
 
 const f32 = (shape: number[], values: number[]): Tensor => ({ dtype: 'float32', shape, data: Float32Array.from(values) });
@@ -62,6 +64,25 @@ describe('engine client and worker', () => {
     const r = await engine.evaluate({ op: 'softmax', inputs: { input: f32([1, 2], [0, 0]) } });
     assert.deepEqual([...(r.output.data as Float32Array)], [0.5, 0.5]);
   });
+  it('holds the run gate for every ONNX Runtime call of a training run, so its owner can end it between calls', async () => {
+    // Ending the worker in the middle of an ORT call aborts this whole process (a notebook kernel's host does it).
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const gated = startEngine({ gate });
+    const sleep = () => new Promise((resolve) => setTimeout(resolve, 1));
+    try {
+      const run = gated.train({ ...DEFAULT_TRAINING, steps: 1_000_000, hidden: 512, batchSize: 1000 }, () => undefined);
+      let seen = false;
+      for (const until = Date.now() + 30_000; !seen && Date.now() < until; await sleep()) seen = runsInProgress(gate) > 0;
+      assert.ok(seen, 'a run in progress holds the gate');
+      closeGate(gate);
+      while (runsInProgress(gate) > 0) await sleep();
+      await gated.terminate();
+      await assert.rejects(run.done, /stopped/);
+    } finally {
+      gated.dispose();
+    }
+  });
+
   it('transfers owned buffers instead of copying them', async () => {
     const input = logits();
     await engine.evaluate({ op: 'softmax', inputs: { input } });

@@ -127,6 +127,16 @@ describe('notebook kernel', () => {
     assert.equal(stdout(await kernel.run('typeof big', 'javascript', 'cell 10')), 'undefined\n');
   });
 
+  it('interrupts a training run of train() at its next step, keeping the kernel’s variables', async () => {
+    await kernel.run('const kept = 7;', 'javascript', 'cell 11');
+    const training = kernel.run('await train({ steps: 1000000 })', 'javascript', 'cell 12');
+    setTimeout(() => void kernel.interrupt(), 1500);
+    const r = await training;
+    assert.equal(r.ok, false);
+    assert.equal((r.outputs.at(-1)!.items[0].data as { name: string }).name, 'KeyboardInterrupt');
+    assert.equal(stdout(await kernel.run('kept', 'javascript', 'cell 13')), '7\n');
+  });
+
   it('interrupts an endless cell; the next cell gets a fresh kernel', async () => {
     const endless = kernel.run('while (true) {}', 'javascript', 'cell 7');
     setTimeout(() => void kernel.interrupt(), 300);

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { Graph } from '../../src/engine/graph/graph';
 import { mul } from '../../src/engine/graph/math';
 import { matmul } from '../../src/engine/graph/nn';
-import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING } from '../../src/protocol/tensorEngine';
+import { closeGate, GATE_CLOSING, runsInProgress } from '../../src/engine/runtime/runGate';
 import { encodeModel } from '../../src/engine/onnx/model';
 import { EngineFailure, SyncEngine } from '../../src/tensor/backend/syncEngine';
 import { TENSOR_WORKER_PATH } from '../tensorEngine';
@@ -125,7 +125,7 @@ describe('SyncEngine', () => {
     assert.deepEqual(Array.from(out.y.data as Float32Array), [2, 2, 2]);
   });
 
-  it('its ORT thread holds the run gate while it computes, dispose waits for a posted run, and nothing runs once the gate is closed', () => {
+  it('its ORT thread holds the run gate while it computes, dispose waits for a posted run, and nothing runs once the gate is closing', () => {
     const gate = new Int32Array(new SharedArrayBuffer(4));
     let giveUp = false;
     const gated = new SyncEngine({ workerPath: TENSOR_WORKER_PATH, gate, waitSliceMs: 300, onWait: () => { if (giveUp) throw new Error('no reply'); } });
@@ -133,20 +133,21 @@ describe('SyncEngine', () => {
     const load = () => gated.run({ key: 'slow', model, feeds: { x: { id: 1, tensor: ones(1024) } }, keep: {}, fetch: [] });
     try {
       load();
-      assert.equal(Atomics.load(gate, 0), GATE_IDLE);
+      assert.equal(runsInProgress(gate), 0);
       gated.post({ key: 'slow', model, feeds: { x: { id: 1 } }, keep: {}, fetch: ['y'] });
       let seen = false;
-      for (const until = Date.now() + 5000; !seen && Date.now() < until; ) seen = Atomics.load(gate, 0) === GATE_RUNNING;
-      assert.ok(seen, 'the gate reads RUNNING while the posted run computes');
+      for (const until = Date.now() + 5000; !seen && Date.now() < until; ) seen = runsInProgress(gate) === 1;
+      assert.ok(seen, 'the gate counts the posted run while it computes');
       gated.dispose();
-      assert.equal(Atomics.load(gate, 0), GATE_IDLE, 'dispose took the posted run’s reply before ending the thread');
+      assert.equal(Atomics.load(gate, 0), 0, 'dispose took the posted run’s reply before ending the thread');
       load(); // a new thread
-      // As a host ending the kernel does, between runs: closed, the thread runs nothing more.
-      assert.equal(Atomics.compareExchange(gate, 0, GATE_IDLE, GATE_CLOSED), GATE_IDLE);
+      // As a host ending the kernel does: closing, then waiting for the runs in progress (none here).
+      closeGate(gate);
+      assert.equal(runsInProgress(gate), 0);
       gated.post({ key: 'slow', model, feeds: { x: { id: 1 } }, keep: {}, fetch: ['y'] });
       giveUp = true;
       assert.throws(() => gated.sync(), /no reply/);
-      assert.equal(Atomics.load(gate, 0), GATE_CLOSED);
+      assert.equal(Atomics.load(gate, 0), GATE_CLOSING, 'closing, and no run started');
     } finally {
       giveUp = true;
       gated.dispose();

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RowsDoneMessage, RowsJobMessage } from '../../protocol/engine';
+import { runGate } from '../runtime/runGate';
 
 let helper: Worker | undefined;
 
@@ -20,7 +21,7 @@ function helperPath(): string {
 /** Runs `job` on the helper thread; resolves when its chunks are written, rejects if it failed or stopped. */
 export function runOnRowsHelper(job: RowsJobMessage): Promise<void> {
   if (!helper) {
-    helper = new Worker(helperPath());
+    helper = new Worker(helperPath(), { workerData: { gate: runGate() } });
     helper.unref();
     helper.on('exit', () => (helper = undefined));
   }

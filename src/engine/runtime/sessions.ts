@@ -3,6 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '../../protocol/tensor';
 import { encodeModel, type GraphDef } from '../onnx/model';
+import { gated } from './runGate';
 
 const MAX_CACHED = 64;
 const cache = new Map<string, Promise<ort.InferenceSession>>();
@@ -28,7 +29,8 @@ export async function sessionFor(signature: string, build: () => GraphDef, intra
   if (session) {
     cache.delete(key);
   } else {
-    session = ort.InferenceSession.create(encodeModel(build()), intraOpThreads === undefined ? options : { ...options, intraOpNumThreads: intraOpThreads });
+    const model = encodeModel(build());
+    session = gated(() => ort.InferenceSession.create(model, intraOpThreads === undefined ? options : { ...options, intraOpNumThreads: intraOpThreads })).then(guard);
     session.catch(() => cache.delete(key));
   }
   cache.set(key, session);
@@ -37,6 +39,13 @@ export async function sessionFor(signature: string, build: () => GraphDef, intra
     cache.delete(oldest);
     evicted.then((s) => s.release()).catch(() => undefined);
   }
+  return session;
+}
+
+/** Every run of `session` holds this thread's run gate (runGate.ts). */
+function guard(session: ort.InferenceSession): ort.InferenceSession {
+  const run = session.run.bind(session) as (...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>;
+  (session as { run: unknown }).run = (...args: unknown[]) => gated(() => run(...args));
   return session;
 }
 

@@ -44,7 +44,7 @@ export interface SyncEngineOptions {
   workerPath?: string;
   waitSliceMs?: number;
   onWait?: () => void;
-  /** The run gate the ORT thread holds while it computes (GATE_* in the protocol), for whoever may end this thread. */
+  /** The run gate the ORT thread holds while it computes (engine/runtime/runGate.ts), for whoever may end this thread. */
   gate?: Int32Array;
 }
 

@@ -3,10 +3,11 @@
 // followed by a notify on the shared signal, which is what the blocked caller waits for. The thread does
 // nothing else, so it is synchronous throughout: it sleeps in Atomics.wait until the caller signals a request
 // and takes it with receiveMessageOnPort (no event-loop turn between a request and its run). With a run gate
-// (see GATE_* in the protocol) it computes only while it holds the gate, and nothing once it is closed.
+// (engine/runtime/runGate.ts) it computes only while it holds the gate, and nothing once it is closing.
 import * as ort from 'onnxruntime-node';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { GATE_CLOSED, GATE_IDLE, GATE_RUNNING, SIGNAL_DEAD, SIGNAL_REPLIES, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
+import { SIGNAL_DEAD, SIGNAL_REPLIES, SIGNAL_REQUESTS, type EngineMemory, type FromTensorEngine, type RunRequest, type TensorEngineWorkerData, type ToTensorEngine, type WireTensor } from '../../protocol/tensorEngine';
+import { enterGate, leaveGate } from '../../engine/runtime/runGate';
 import { SyncSession } from './nativeSession';
 
 const { port, signal, gate } = workerData as TensorEngineWorkerData & { port: MessagePort };
@@ -127,15 +128,15 @@ function answer(request: ToTensorEngine): FromTensorEngine {
 }
 
 function reply(request: ToTensorEngine): void {
-  // Closed: the owner is being ended, and this thread with it; nothing more runs (and nobody awaits a reply).
-  if (gate && Atomics.compareExchange(gate, 0, GATE_IDLE, GATE_RUNNING) === GATE_CLOSED) return;
+  // Closing: the owner is being ended, and this thread with it; nothing more runs (and nobody awaits a reply).
+  if (gate && !enterGate(gate)) return;
   let reply: FromTensorEngine;
   try {
     reply = answer(request);
   } catch (error) {
     reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
   } finally {
-    if (gate) Atomics.store(gate, 0, GATE_IDLE);
+    if (gate) leaveGate(gate);
   }
   const moved = reply.ok ? [...Object.values(reply.outputs), ...reply.tensors, ...reply.handedBack.filter((t) => t !== null)] : [];
   const buffers = [...new Set(moved.map((t) => t.data.buffer as ArrayBuffer))];
