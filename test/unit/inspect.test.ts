@@ -242,6 +242,16 @@ describe('Loss Inspector statistics', () => {
     );
   });
 
+  it('`losslab inspect` reports its own peak RSS, not the one of the process that started it', () => {
+    // On Linux getrusage's maxRSS of a child starts from its parent's RSS at the fork: started by a 1 GB
+    // process, the report said 1 GB.
+    const ballast = Buffer.alloc(1 << 30, 1);
+    const run = () => JSON.parse(execFileSync('node', [CLI, 'inspect', path.join(FIXTURES, 'batch.pt'), '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as { peak_rss_bytes: number };
+    const peak = run().peak_rss_bytes;
+    assert.ok(process.memoryUsage.rss() > 2 ** 30 && ballast[0] === 1, 'the parent holds its gigabyte');
+    assert.ok(peak > 20 * 2 ** 20 && peak < 512 * 2 ** 20, `peak RSS ${(peak / 2 ** 20).toFixed(0)} MB`);
+  });
+
   it('charts: the reliability diagram has a bar per bin (15) at the bin centres with the accuracy, and the diagonal', async () => {
     const r = await inspect(path.join(FIXTURES, 'batch.safetensors'));
     const [reliability, byPosition, histogram] = inspectFigures(r, LIGHT_THEME);
