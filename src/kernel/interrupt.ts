@@ -18,7 +18,7 @@ export function newControl(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 }
 
-/** The run gate inside `control`, as the tensor engine's thread takes it. */
+/** The run gate inside `control`, as the kernel's tensor engine and engine worker take it. */
 export function gateOf(control: Int32Array): Int32Array {
   return new Int32Array(control.buffer, GATE * Int32Array.BYTES_PER_ELEMENT, 1);
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineClient } from '../engine/client';
 import type { CellOutputJson, FromKernel, ToKernel } from '../protocol/notebook';
-import { useEngine } from '../tensor';
+import { awaitEngine, useEngine } from '../tensor';
 import { gateOf, InterruptibleEngine, newControl, REQUESTED } from './interrupt';
 import { KernelSession } from './session';
 import { thrownValue } from './thrown';
@@ -17,8 +17,7 @@ if (!port) throw new Error('the kernel must run inside a worker_threads Worker')
 const data = workerData as { control?: Int32Array; folder?: string } | undefined;
 const control = data?.control ?? newControl();
 const engine = new EngineClient({ workerPath: path.join(__dirname, 'engine-worker.js'), gate: gateOf(control) });
-const tensors = new InterruptibleEngine(control, { workerPath: path.join(__dirname, 'tensor-worker.js') });
-useEngine(tensors);
+useEngine(new InterruptibleEngine(control, { workerPath: path.join(__dirname, 'tensor-worker.js') }));
 const session = new KernelSession(engine, data?.folder, () => Atomics.load(control, REQUESTED) === 1);
 let queue = Promise.resolve();
 
@@ -43,10 +42,10 @@ async function runCell(m: ToKernel): Promise<{ outputs: CellOutputJson[]; ok: bo
     result = { outputs: [errorOutput(e.name, e.message, e.stack)], ok: false };
   }
   try {
-    tensors.sync(); // the cell's last backward may still be computing: its failure is this cell's
+    awaitEngine(); // the cell's last backward may still be computing: its failure is this cell's
   } catch (error) {
     const e = thrownValue(error);
-    if (result.ok) result = { outputs: [...result.outputs, errorOutput(e.name, `the engine failed to compute a backward of ${m.name}: ${e.message}`, e.stack)], ok: false };
+    if (result.ok) result = { outputs: [...result.outputs, errorOutput(e.name, e.message, e.stack)], ok: false };
   }
   // Let rejections noticed at the end of this turn and timers already due report on this cell.
   await new Promise((resolve) => setImmediate(resolve));

@@ -88,4 +88,3 @@ export interface TensorEngineWorkerData {
   /** Optional: the run gate (engine/runtime/runGate.ts) of whoever may end this thread's owner. */
   gate?: Int32Array;
 }
-

@@ -169,7 +169,7 @@ function run(t: Trace, roots: number[], keep: boolean[], fetch: boolean[], grad?
   const e = engine();
   // Runs still out may hand old values back here: where an input is is known once they are done.
   if (later) engineCall(() => e.room(t.inputs.flatMap((n) => (n.storage === undefined ? [] : [n.storage]))));
-  else engineCall(() => e.sync());
+  else awaitEngine();
   const feeds: Record<string, Feed> = {};
   const uploaded: [Node, number][] = [];
   t.inputs.forEach((n, k) => {
@@ -216,6 +216,11 @@ function engineCall<T>(call: () => T): T {
   }
 }
 
+/** Waits for the runs posted to the engine (backwards still computing); a failure of theirs is thrown, reworded. */
+export function awaitEngine(): void {
+  engineCall(() => engine().sync());
+}
+
 function engineError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   return new Error(`the engine failed to compute this tensor: ${message.split('\n')[0].replace(/\[ONNXRuntimeError\][^:]*:\s*/, '')}`);
@@ -235,7 +240,7 @@ export function realize(nodes: readonly Node[], fetch: boolean): void {
   let unread = fetch ? [...new Set(nodes)].filter((n) => !n.host) : [];
   if (unread.length && engine().inFlight) {
     // A posted run (a backward) may bring some of them.
-    engineCall(() => engine().sync());
+    awaitEngine();
     unread = unread.filter((n) => !n.host);
   }
   if (unread.length) engineCall(() => engine().read(unread.map((n) => n.storage!))).forEach((w, j) => (unread[j].host = w.data));

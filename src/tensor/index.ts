@@ -27,6 +27,7 @@ import { formatTensor } from './format';
 
 export { Tensor, ValuesIndices };
 export { engineMemory, useEngine } from './runtime';
+export { awaitEngine } from './compile';
 export { SyncEngine } from './backend/syncEngine';
 
 export const F = functional();

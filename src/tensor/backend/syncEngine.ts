@@ -29,11 +29,11 @@
 // Blocking: the caller's thread is parked in Atomics.wait while a model runs (a notebook kernel worker, a CLI,
 // a plain node test — never VS Code's extension host). Terminating the caller's worker (Interrupt, Restart
 // Kernel) ends the wait at once, and the ORT thread, a nested worker, is terminated with it (a `gate` keeps
-// that from happening in the middle of a run). `waitSliceMs`
-// bounds each wait; `onWait` is called between slices (e.g. to check an interrupt flag and throw; the ORT
-// thread is then stopped, its stored tensors lost, and the next request starts a new one). The ORT
-// thread answers every request, failures included; if it dies (its uncaught-error hook sets SIGNAL_DEAD)
-// the wait ends with an EngineFailure and the next request starts a new thread.
+// that from happening in the middle of a run). `waitSliceMs` bounds each wait; `onWait` is called between
+// slices (e.g. to check an interrupt flag and throw; the ORT thread is then stopped, its stored tensors lost,
+// and the next request starts a new one). The ORT thread answers every request, failures included; if it dies
+// (its uncaught-error hook sets SIGNAL_DEAD) the wait ends with an EngineFailure and the next request starts a
+// new thread.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
